@@ -1,0 +1,150 @@
+/**
+ * LocalConnection: a bounded FIFO between boxes on one thread.
+ *
+ * Layout: a plain array of power-of-two length with monotonic head/tail counters;
+ *   slot = counter & mask; empty ⇔ head === tail; full ⇔ tail - head === capacity.
+ * `capacity` need not be a power of two (only the backing array is), so no slot is wasted
+ * and the full/empty rule has no special case. Counters are doubles and never wrap in
+ * practice (2^53 IPs).
+ *
+ * Fan-in: `senders` counts the out-port elements feeding this connection; each calls
+ * closeSender() once when its box terminates (or closes the port), and the connection is
+ * closed when the count reaches zero.
+ *
+ * Waiters: one receiver waiter, and a list of sender waiters (several senders may be
+ * blocked on a full fan-in connection). Each is called once and removed.
+ *
+ * `carried` (= tail) and `maxFill` are the statistics the queue can give for free: they are
+ * its own state, not a neighbour's.
+ */
+import type { ReceiveEnd, SendEnd, Waiter } from './connection.ts';
+
+export const MAX_CAPACITY = 1 << 20;
+
+export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
+  readonly capacity: number;
+  private buf: (P | undefined)[];
+  private mask: number;
+  private head = 0;
+  private tail = 0;
+  private senders: number;
+  private receiverWaiter: Waiter | null = null;
+  private senderWaiters: Waiter[] | null = null;
+  receiverClosed = false;
+  maxFill = 0;
+
+  constructor(capacity: number, senders: number) {
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
+      throw new RangeError(`connection capacity must be an integer in 1..${MAX_CAPACITY}, got ${capacity}`);
+    }
+    this.capacity = capacity;
+    let n = 1;
+    while (n < capacity) n <<= 1;
+    this.buf = new Array(n);
+    this.mask = n - 1;
+    this.senders = senders;
+  }
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+  get closed(): boolean {
+    return this.senders === 0;
+  }
+  /** Total IPs ever enqueued. */
+  get carried(): number {
+    return this.tail;
+  }
+
+  trySend(ip: P): boolean {
+    const fill = this.tail - this.head;
+    if (fill === this.capacity) return false;
+    this.buf[this.tail & this.mask] = ip;
+    this.tail++;
+    if (fill + 1 > this.maxFill) this.maxFill = fill + 1;
+    const w = this.receiverWaiter;
+    if (w !== null) {
+      this.receiverWaiter = null;
+      w.wake();
+    }
+    return true;
+  }
+
+  /** Put an IP in regardless of capacity: used once, for an IIP on a connected port. */
+  preload(ip: P): void {
+    if (this.tail - this.head === this.buf.length) this.grow();
+    this.buf[this.tail & this.mask] = ip;
+    this.tail++;
+  }
+
+  private grow(): void {
+    const old = this.buf;
+    const n = old.length * 2;
+    const next: (P | undefined)[] = new Array(n);
+    for (let c = this.head; c < this.tail; c++) next[c & (n - 1)] = old[c & this.mask];
+    this.buf = next;
+    this.mask = n - 1;
+  }
+
+  tryReceive(): P | undefined {
+    if (this.head === this.tail) return undefined;
+    const i = this.head & this.mask;
+    const ip = this.buf[i];
+    this.buf[i] = undefined;
+    this.head++;
+    const ws = this.senderWaiters;
+    if (ws !== null) {
+      this.senderWaiters = null;
+      for (let k = 0; k < ws.length; k++) ws[k].wake();
+    }
+    return ip;
+  }
+
+  waitNonEmpty(w: Waiter): void {
+    if (this.head !== this.tail || this.senders === 0) {
+      w.wake();
+      return;
+    }
+    this.receiverWaiter = w;
+  }
+
+  waitNonFull(w: Waiter): void {
+    if (this.tail - this.head < this.capacity || this.receiverClosed) {
+      w.wake();
+      return;
+    }
+    if (this.senderWaiters === null) this.senderWaiters = [w];
+    else this.senderWaiters.push(w);
+  }
+
+  closeSender(): void {
+    if (this.senders === 0) return;
+    this.senders--;
+    if (this.senders === 0) {
+      const w = this.receiverWaiter;
+      if (w !== null) {
+        this.receiverWaiter = null;
+        w.wake();
+      }
+    }
+  }
+
+  closeReceiver(): number {
+    if (this.receiverClosed) return 0;
+    this.receiverClosed = true;
+    const discarded = this.tail - this.head;
+    for (let c = this.head; c < this.tail; c++) this.buf[c & this.mask] = undefined;
+    this.head = this.tail;
+    const ws = this.senderWaiters;
+    if (ws !== null) {
+      this.senderWaiters = null;
+      for (const w of ws) w.wake();
+    }
+    return discarded;
+  }
+
+  /** Snapshot for reports: the waiters are not exposed. */
+  get sendersOpen(): number {
+    return this.senders;
+  }
+}

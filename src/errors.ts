@@ -1,0 +1,34 @@
+/**
+ * The error catalogue of the runtime. Every error the runtime raises on purpose is a
+ * WeftError with a stable code; graph problems are Diagnostics (graph/diagnostic.ts) instead.
+ *
+ * Two families, kept apart (as Go's runtime keeps `throw` apart from `panic`):
+ * - box faults (E_BOX_FAILED, E_OWNERSHIP, E_LEAK, E_OUTBOX, E_NO_PROGRESS): a component did
+ *   something wrong; the network fails and the report names the box;
+ * - E_INTERNAL: an invariant of the runtime itself broke. That is a bug in weft.
+ */
+
+export type ErrorCode =
+  | 'E_USAGE' // bad API or CLI usage
+  | 'E_GRAPH' // a graph that cannot be run (carries diagnostics)
+  | 'E_COMPONENT' // a component module that cannot be loaded or is malformed
+  | 'E_BOX_FAILED' // a box threw or rejected
+  | 'E_OWNERSHIP' // an IP sent/dropped/touched by a box that does not own it
+  | 'E_LEAK' // an activation ended still owning IPs
+  | 'E_OUTBOX' // a non-looper sent too many IPs in one call into a full connection
+  | 'E_NO_PROGRESS' // a looper returned without any port operation while input waits
+  | 'E_STOPPED' // the network was stopped; port operations after that throw this
+  | 'E_INTERNAL';
+
+export class WeftError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WeftError';
+    this.code = code;
+  }
+}
+
+export function isWeftError(e: unknown, code?: ErrorCode): e is WeftError {
+  return e instanceof WeftError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,176 @@
+/**
+ * Build: turn a resolved, flat graph (validated, subnets inlined) into boxes and connections
+ * on one Scheduler. Pure wiring; nothing runs here.
+ *
+ * Rules:
+ * - One connection per in-port element that has edges; its capacity is the largest capacity
+ *   given on those edges, else the network default. Fan-in: the connection counts its senders.
+ * - An array port has elements 0..(highest index used); elements without an edge or IIP are
+ *   unconnected (receive: end of stream; send: false, the IP is dropped and counted).
+ * - An IIP goes to its element: preloaded into the element's connection when it has edges;
+ *   otherwise kept on the port (handed out once per activation) — except for non-looper stream
+ *   ports, which get a closed connection holding the IIP(s) so that the handler sees them.
+ */
+import type { Component, NonLooperComponent } from '../component/define.ts';
+import type { PortDecl } from '../component/port.ts';
+import { LocalConnection } from '../connection/local-queue.ts';
+import type { Graph } from '../graph/graph.ts';
+import { formatEdge } from '../graph/graph.ts';
+import type { Packet } from '../ip/ip.ts';
+import type { Box } from '../scheduler/box.ts';
+import { InPortImpl, OutPortBase, OutPortImpl, SyncOutPortImpl } from '../scheduler/ports.ts';
+import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.ts';
+import { DEFAULT_CAPACITY } from '../scheduler/tuning.ts';
+
+export interface BuildOptions extends SchedulerOptions {
+  /** Default connection capacity (default DEFAULT_CAPACITY). */
+  capacity?: number;
+}
+
+export interface ConnectionInfo {
+  /** `A.OUT -> B.IN` (fan-in: the first edge, with `+N`). */
+  label: string;
+  conn: LocalConnection<Packet>;
+  to: InPortImpl;
+  from: OutPortBase[];
+}
+
+export interface BuiltNetwork {
+  sched: Scheduler;
+  boxes: Map<string, Box>;
+  connections: ConnectionInfo[];
+}
+
+type Resolve = (node: { id: string; component: string }) => Component;
+
+const key = (node: string, port: string, index: number | undefined) => `${node}\u0000${port}\u0000${index ?? -1}`;
+
+export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions = {}): BuiltNetwork {
+  const sched = new Scheduler(opts);
+  const defaultCapacity = opts.capacity ?? DEFAULT_CAPACITY;
+  const boxes = new Map<string, Box>();
+  const inPorts = new Map<string, InPortImpl>();
+  const outPorts = new Map<string, OutPortBase>();
+
+  // Highest element index used per array port.
+  const maxIndex = new Map<string, number>();
+  const noteIndex = (node: string, port: string, index: number | undefined) => {
+    if (index === undefined) return;
+    const k = `${node}\u0000${port}`;
+    maxIndex.set(k, Math.max(maxIndex.get(k) ?? -1, index));
+  };
+  for (const e of graph.edges) {
+    noteIndex(e.from.node, e.from.port, e.from.index);
+    noteIndex(e.to.node, e.to.port, e.to.index);
+  }
+  for (const iip of graph.iips) noteIndex(iip.to.node, iip.to.port, iip.to.index);
+
+  for (const node of graph.nodes) {
+    const comp = resolve(node);
+    const budget = typeof node.metadata.budget === 'number' ? node.metadata.budget : undefined;
+    const box = sched.addBox(node.id, node.component, comp, budget);
+    boxes.set(node.id, box);
+    const looper = comp.style === 'looper';
+    for (const [name, decl] of Object.entries(comp.inPorts) as [string, PortDecl][]) {
+      box.inView[name] = makeElements(node.id, name, decl, maxIndex, (i) => {
+        const p = new InPortImpl(box, name, i);
+        box.ins.push(p);
+        inPorts.set(key(node.id, name, i < 0 ? undefined : i), p);
+        return p;
+      });
+    }
+    for (const [name, decl] of Object.entries(comp.outPorts) as [string, PortDecl][]) {
+      box.outView[name] = makeElements(node.id, name, decl, maxIndex, (i) => {
+        const p = looper ? new OutPortImpl(box, name, i) : new SyncOutPortImpl(box, name, i);
+        box.outs.push(p);
+        outPorts.set(key(node.id, name, i < 0 ? undefined : i), p);
+        return p;
+      });
+    }
+  }
+
+  // Connections, one per target element.
+  const byTarget = new Map<string, Graph['edges']>();
+  for (const e of graph.edges) {
+    const k = key(e.to.node, e.to.port, e.to.index);
+    const list = byTarget.get(k);
+    if (list) list.push(e);
+    else byTarget.set(k, [e]);
+  }
+  const connections: ConnectionInfo[] = [];
+  for (const [k, edges] of byTarget) {
+    const to = inPorts.get(k);
+    if (!to) throw new Error(`internal: no in-port for ${formatEdge(edges[0])}`);
+    let capacity = 0;
+    for (const e of edges) capacity = Math.max(capacity, e.capacity ?? 0);
+    const conn = new LocalConnection<Packet>(capacity || defaultCapacity, edges.length);
+    to.conn = conn;
+    const label = formatEdge(edges[0]) + (edges.length > 1 ? ` (+${edges.length - 1} more senders)` : '');
+    to.edgeLabel = label;
+    const from: OutPortBase[] = [];
+    for (const e of edges) {
+      const src = outPorts.get(key(e.from.node, e.from.port, e.from.index));
+      if (!src) throw new Error(`internal: no out-port for ${formatEdge(e)}`);
+      src.conn = conn;
+      src.edgeLabel = formatEdge(e);
+      src.receiver = to.box;
+      to.senders.push(src.box);
+      from.push(src);
+    }
+    connections.push({ label, conn, to, from });
+  }
+
+  // IIPs.
+  const iipsByTarget = new Map<string, unknown[]>();
+  for (const iip of graph.iips) {
+    const k = key(iip.to.node, iip.to.port, iip.to.index);
+    const list = iipsByTarget.get(k);
+    if (list) list.push(iip.data);
+    else iipsByTarget.set(k, [iip.data]);
+  }
+  for (const [k, values] of iipsByTarget) {
+    const p = inPorts.get(k);
+    if (!p) throw new Error(`internal: no in-port for an IIP (${k})`);
+    const comp = p.box.component;
+    const isStream = comp.style === 'non-looper' && (comp as NonLooperComponent).process[p.port] !== undefined;
+    if (p.conn === null && values.length === 1 && !isStream) {
+      p.hasIIP = true;
+      p.iip = values[0];
+      continue;
+    }
+    if (p.conn === null) {
+      p.conn = new LocalConnection<Packet>(values.length, 0);
+      p.edgeLabel = `IIP -> ${p.box.label}.${p.name}`;
+    }
+    for (const v of values) p.conn.preload(sched.own.inFlight('data', v));
+  }
+
+  // Non-looper streams: every stream element gets a connection (closed and empty if unfed).
+  for (const box of boxes.values()) {
+    const comp = box.component;
+    if (comp.style !== 'non-looper') continue;
+    for (const p of box.ins) {
+      const h = comp.process[p.port];
+      if (h === undefined) continue;
+      if (p.conn === null) p.conn = new LocalConnection<Packet>(1, 0);
+      box.streams.push(p);
+      box.handlers.push(h as never);
+    }
+  }
+
+  return { sched, boxes, connections };
+}
+
+function makeElements<P>(
+  node: string,
+  name: string,
+  decl: PortDecl,
+  maxIndex: Map<string, number>,
+  make: (index: number) => P,
+): P | P[] {
+  if (!decl.isArray) return make(-1);
+  const n = (maxIndex.get(`${node}\u0000${name}`) ?? -1) + 1;
+  const elements: P[] = [];
+  for (let i = 0; i < n; i++) elements.push(make(i));
+  return Object.freeze(elements) as P[];
+}

@@ -1,0 +1,218 @@
+/**
+ * Network: a running graph on one scheduler: start, wait for the outcome, stop, statistics.
+ *
+ * Outcomes and the exit codes the CLI maps them to:
+ *   finished    0  every box terminated
+ *   failed      1  a box threw, rejected, leaked IPs or broke ownership (the report names it)
+ *   deadlock    3  quiescent with live boxes: the report lists every blocked box and the cycle
+ *   interrupted 130 stop() was called (Ctrl-C)
+ * However it ends, every box is stopped: suspended loopers get E_STOPPED thrown at their
+ * await (so their finally blocks run) and the abort signal fires for pending I/O.
+ */
+import { isWeftError } from '../errors.ts';
+import type { Box } from '../scheduler/box.ts';
+import { BLOCKED, DONE, READY, RUNNING, W_INPUT, W_SEND } from '../scheduler/box.ts';
+import type { InPortImpl, OutPortBase } from '../scheduler/ports.ts';
+import type { Totals } from '../scheduler/scheduler.ts';
+import type { BuiltNetwork } from './build.ts';
+import { deadlockReport, type DeadlockReport, type WaitInfo } from './termination.ts';
+
+export type RunStatus = 'finished' | 'failed' | 'deadlock' | 'interrupted';
+
+export const EXIT_CODES: Record<RunStatus, number> = { finished: 0, failed: 1, deadlock: 3, interrupted: 130 };
+
+export interface BoxFailure {
+  box: string;
+  component: string;
+  message: string;
+  code?: string;
+  stack?: string;
+  error: unknown;
+}
+
+export interface BoxStats {
+  box: string;
+  component: string;
+  state: 'ready' | 'running' | 'blocked' | 'done';
+  ipsIn: number;
+  ipsOut: number;
+  activations: number;
+  /** Milliseconds spent in the box (only with timing on, else 0). */
+  busyMs: number;
+}
+
+export interface ConnectionStats {
+  edge: string;
+  carried: number;
+  maxFill: number;
+  capacity: number;
+  fill: number;
+}
+
+export interface NetworkStats {
+  elapsedMs: number;
+  totals: Totals;
+  boxes: BoxStats[];
+  connections: ConnectionStats[];
+}
+
+export interface RunResult {
+  status: RunStatus;
+  exitCode: number;
+  stats: NetworkStats;
+  failure?: BoxFailure;
+  deadlock?: DeadlockReport;
+  /** For `interrupted`: why it was stopped. */
+  reason?: string;
+}
+
+export class Network {
+  private readonly built: BuiltNetwork;
+  private startedAt = 0;
+  private endedAt = 0;
+  private result: Promise<RunResult> | null = null;
+
+  constructor(built: BuiltNetwork) {
+    this.built = built;
+  }
+
+  /** Start (once) and resolve with the outcome. */
+  run(): Promise<RunResult> {
+    this.result ??= this.runOnce();
+    return this.result;
+  }
+
+  private async runOnce(): Promise<RunResult> {
+    const { sched } = this.built;
+    this.startedAt = performance.now();
+    sched.start();
+    const outcome = await sched.run();
+    let result: RunResult;
+    if (outcome.kind === 'quiescent') {
+      const report = deadlockReport(this.waits());
+      sched.stop('deadlock');
+      result = this.finish('deadlock', { deadlock: report });
+    } else if (outcome.kind === 'failed') {
+      result = this.finish('failed', { failure: describeFailure(outcome.box, outcome.error) });
+    } else if (outcome.kind === 'stopped') {
+      result = this.finish('interrupted', { reason: outcome.reason });
+    } else {
+      result = this.finish('finished', {});
+    }
+    return result;
+  }
+
+  private finish(status: RunStatus, extra: Partial<RunResult>): RunResult {
+    this.endedAt = performance.now();
+    return { status, exitCode: EXIT_CODES[status], stats: this.stats(), ...extra };
+  }
+
+  /** Stop every box; run() then resolves with `interrupted`. */
+  stop(reason = 'interrupted'): void {
+    this.built.sched.stop(reason);
+  }
+
+  stats(): NetworkStats {
+    const { sched, boxes, connections } = this.built;
+    const end = this.endedAt || performance.now();
+    return {
+      elapsedMs: this.startedAt ? end - this.startedAt : 0,
+      totals: { ...sched.totals },
+      boxes: [...boxes.values()].map((b) => ({
+        box: b.label,
+        component: b.componentName,
+        state: stateName(b),
+        ipsIn: b.ipsIn,
+        ipsOut: b.ipsOut,
+        activations: b.activations,
+        busyMs: b.busyMs,
+      })),
+      connections: connections.map((c) => ({
+        edge: c.label,
+        carried: c.conn.carried,
+        maxFill: c.conn.maxFill,
+        capacity: c.conn.capacity,
+        fill: c.conn.size,
+      })),
+    };
+  }
+
+  /** Counts of boxes by state, for a live status line. */
+  activity(): { active: number; blocked: number; done: number; moved: number } {
+    let active = 0;
+    let blocked = 0;
+    let done = 0;
+    for (const b of this.built.boxes.values()) {
+      if (b.status === DONE) done++;
+      else if (b.status === BLOCKED) blocked++;
+      else active++;
+    }
+    return { active, blocked, done, moved: this.built.sched.totals.sent };
+  }
+
+  /** The wait of every blocked box (the deadlock report's data). */
+  waits(): WaitInfo[] {
+    const out: WaitInfo[] = [];
+    for (const b of this.built.boxes.values()) {
+      if (b.status !== BLOCKED) continue;
+      out.push(waitOf(b));
+    }
+    return out;
+  }
+}
+
+function waitOf(b: Box): WaitInfo {
+  const base = { box: b.label, component: b.componentName };
+  if (b.waitKind === W_INPUT || b.waitPort === null) {
+    const waitsOn = new Set<string>();
+    for (const p of b.ins) if (p.conn && !p.conn.closed && !p.closedByBox) for (const s of p.senders) if (s.status !== DONE) waitsOn.add(s.label);
+    return { ...base, kind: 'input', waitsOn: [...waitsOn] };
+  }
+  if (b.waitKind === W_SEND) {
+    const p = b.waitPort as OutPortBase;
+    return {
+      ...base,
+      kind: 'send',
+      port: p.name,
+      edge: p.edgeLabel,
+      fill: p.conn?.size,
+      capacity: p.conn?.capacity,
+      waitsOn: p.receiver ? [p.receiver.label] : [],
+    };
+  }
+  const p = b.waitPort as InPortImpl;
+  return {
+    ...base,
+    kind: 'receive',
+    port: p.name,
+    edge: p.edgeLabel,
+    fill: p.conn?.size,
+    capacity: p.conn?.capacity,
+    waitsOn: [...new Set(p.senders.filter((s) => s.status !== DONE).map((s) => s.label))],
+  };
+}
+
+function stateName(b: Box): BoxStats['state'] {
+  switch (b.status) {
+    case READY:
+      return 'ready';
+    case RUNNING:
+      return 'running';
+    case BLOCKED:
+      return 'blocked';
+    default:
+      return 'done';
+  }
+}
+
+export function describeFailure(box: Box | null, error: unknown): BoxFailure {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return {
+    box: box?.label ?? '<network>',
+    component: box?.componentName ?? '',
+    message: e.message,
+    code: isWeftError(e) ? e.code : undefined,
+    stack: e.stack,
+    error,
+  };
+}

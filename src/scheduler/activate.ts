@@ -1,0 +1,208 @@
+/**
+ * Activation: what the scheduler does when it picks a READY box.
+ *
+ * Looper:
+ *   - with a pending operation: complete it and settle its Promise (box.resume());
+ *   - otherwise start a new activation: call `run(ins, outs, ctx)`; the body runs inline until
+ *     its first suspension. When the body returns: a leak check; then, if every in-port is at
+ *     end of stream the box terminates, else it waits for input and is activated again
+ *     (Morrison). Returning without receiving while input waits is E_NO_PROGRESS.
+ *
+ * Non-looper:
+ *   1. First activation: read the param ports (in-ports without a handler); may block.
+ *   2. Flush the outbox; blocked if a connection is still full.
+ *   3. Call the stream handlers, round robin over the stream ports, one IP per call, until no
+ *      IP waits, the budget is used, or a send met a full connection (outbox non-empty).
+ *      After each call the received IP is dropped unless the handler sent or dropped it, and
+ *      the box must own nothing else (E_LEAK).
+ *   4. Every stream port at end of stream: call `end` once, flush, terminate.
+ */
+import { WeftError } from '../errors.ts';
+import type { IP } from '../ip/ip.ts';
+import { Box, P_NONE, READY, RUNNING, W_RECEIVE, isNonLooper, leakError } from './box.ts';
+
+export function activate(box: Box): void {
+  if (box.isLooper) {
+    if (box.pendKind !== P_NONE) {
+      if (box.resume()) box.sched.looperStarted(box);
+      return;
+    }
+    startLooper(box);
+  } else {
+    activateNonLooper(box);
+  }
+}
+
+function startLooper(box: Box): void {
+  const sched = box.sched;
+  box.activationId++;
+  box.activations++;
+  box.opsLeft = box.budget;
+  const inAtStart = box.ipsIn;
+  sched.looperStarted(box);
+  const comp = box.component;
+  if (comp.style !== 'looper') return;
+  let p: Promise<void>;
+  try {
+    p = comp.run(box.inView as never, box.outView as never, box.ctx);
+  } catch (e) {
+    sched.runningDown();
+    throw e;
+  }
+  if (!(p instanceof Promise)) {
+    sched.runningDown();
+    throw new WeftError('E_BOX_FAILED', `run() of ${box.componentName} must be an async function (it returned ${typeof p})`);
+  }
+  p.then(
+    () => looperReturned(box, inAtStart),
+    (e) => {
+      sched.looperParked(box);
+      sched.fail(box, e);
+    },
+  );
+}
+
+function looperReturned(box: Box, inAtStart: number): void {
+  const sched = box.sched;
+  sched.looperParked(box);
+  if (sched.stopped) return;
+  if (sched.own.checked && box.owned > 0) {
+    sched.fail(box, leakError(box));
+    return;
+  }
+  let waiting = false;
+  let queued = false;
+  for (const p of box.ins) {
+    if (p.conn === null || p.closedByBox) continue;
+    if (p.conn.size > 0) queued = true;
+    if (!(p.conn.closed && p.conn.size === 0)) waiting = true;
+  }
+  if (!waiting) {
+    sched.terminate(box);
+    return;
+  }
+  if (queued && box.ipsIn === inAtStart) {
+    sched.fail(
+      box,
+      new WeftError(
+        'E_NO_PROGRESS',
+        `looper ${box.label} (${box.componentName}) returned without receiving anything while IPs wait on its in-ports`,
+      ),
+    );
+    return;
+  }
+  box.blockOnInputs(box.ins);
+}
+
+function activateNonLooper(box: Box): void {
+  const sched = box.sched;
+  const comp = box.component;
+  if (!isNonLooper(comp)) return;
+  box.status = RUNNING;
+  box.activations++;
+  const t0 = sched.timing ? performance.now() : 0;
+  try {
+    runNonLooper(box);
+  } finally {
+    if (sched.timing) box.busyMs += performance.now() - t0;
+  }
+}
+
+function runNonLooper(box: Box): void {
+  const sched = box.sched;
+  if (!box.started && !startNonLooper(box)) return;
+  if (box.outboxSize > 0 && !box.flushOutbox()) return;
+  const streams = box.streams;
+  const n = streams.length;
+  const handlers = box.handlers;
+  const own = box.own;
+  const checked = own.checked;
+  const ctx = box.ctx;
+  const out = box.outView;
+  let budget = box.budget;
+  let idle = 0;
+  while (budget > 0) {
+    const port = streams[box.rr];
+    const ip = port.conn!.tryReceive();
+    if (ip === undefined) {
+      if (++idle >= n) break;
+      box.rr = box.rr + 1 === n ? 0 : box.rr + 1;
+      continue;
+    }
+    idle = 0;
+    budget--;
+    own.acquire(box, ip);
+    box.ipsIn++;
+    sched.totals.received++;
+    ctx.element = port.index < 0 ? 0 : port.index;
+    handlers[box.rr](ip as IP<unknown>, out, ctx);
+    if (checked) {
+      if (own.owns(box, ip)) {
+        own.drop(box, ip);
+        sched.totals.dropped++;
+      }
+      if (box.owned !== 0) throw leakError(box);
+    }
+    if (box.outboxSize > 0) {
+      box.flushOutbox();
+      return;
+    }
+    if (n > 1) box.rr = box.rr + 1 === n ? 0 : box.rr + 1;
+  }
+  if (budget === 0) {
+    box.status = READY;
+    sched.enqueue(box);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = streams[i].conn!;
+    if (!c.closed || c.size > 0) {
+      box.blockOnInputs(streams);
+      return;
+    }
+  }
+  if (!box.ended) {
+    box.ended = true;
+    const comp = box.component;
+    if (isNonLooper(comp) && comp.end) {
+      comp.end(out as never, ctx);
+      if (checked && box.owned !== 0) throw leakError(box);
+      if (box.outboxSize > 0 && !box.flushOutbox()) return;
+    }
+  }
+  sched.terminate(box);
+}
+
+/** Read each param port once. False: blocked waiting for one. */
+function startNonLooper(box: Box): boolean {
+  const comp = box.component;
+  if (!isNonLooper(comp)) return false;
+  const ctx = box.ctx;
+  for (const p of box.ins) {
+    const name = p.port;
+    if (comp.process[name] !== undefined) continue;
+    if (name in ctx.params) continue;
+    const decl = comp.inPorts[name];
+    if (p.conn !== null) {
+      const ip = p.conn.tryReceive();
+      if (ip !== undefined) {
+        box.ipsIn++;
+        box.sched.totals.received++;
+        box.sched.totals.dropped++;
+        ctx.params[name] = box.own.valueOf(ip);
+      } else if (p.conn.closed) {
+        ctx.params[name] = decl.hasDefault ? decl.defaultValue : undefined;
+      } else {
+        box.block(W_RECEIVE, p);
+        return false;
+      }
+    } else if (p.hasIIP) {
+      ctx.params[name] = p.iip;
+    } else {
+      ctx.params[name] = decl.hasDefault ? decl.defaultValue : undefined;
+    }
+  }
+  ctx.state = comp.state ? comp.state() : undefined;
+  box.started = true;
+  return true;
+}

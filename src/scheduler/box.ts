@@ -1,0 +1,276 @@
+/**
+ * Box: the running instance of a node, owned by exactly one Scheduler. Every method must be
+ * called on that scheduler's thread.
+ *
+ * States (`status`):
+ *   READY    in the run queue
+ *   RUNNING  executing: a non-looper inside its activation, or a looper that was started or
+ *            resumed and has not parked yet (it may be awaiting a timer or I/O)
+ *   BLOCKED  waiting on a port; `waitKind`/`waitPort` say which (the deadlock report reads them)
+ *   DONE     terminated; its out-ports are closed
+ * Transitions: BLOCKED →wake()→ READY →activate→ RUNNING →park→ BLOCKED | READY (budget)
+ *              RUNNING →terminate→ DONE.
+ *
+ * A looper that cannot complete a port operation *pends* it: the operation (kind, port, the
+ * IP to send) is stored here with the resolve/reject of a Promise returned to the body. When
+ * the scheduler picks the box again it completes the operation itself (resume()) and settles
+ * the Promise with the result, so the body continues in one microtask with its answer.
+ */
+import type { BoxContext, Component, NonLooperComponent, TextSink } from '../component/define.ts';
+import type { Waiter } from '../connection/connection.ts';
+import { WeftError } from '../errors.ts';
+import type { IP, IPKind, Owner, Ownership, Packet } from '../ip/ip.ts';
+import type { InPortImpl, OutPortBase, SyncOutPortImpl } from './ports.ts';
+import { outboxOverflow } from './ports.ts';
+import type { Scheduler } from './scheduler.ts';
+import { MAX_OUTBOX } from './tuning.ts';
+
+export const READY = 0;
+export const RUNNING = 1;
+export const BLOCKED = 2;
+export const DONE = 3;
+
+/** Why a BLOCKED box waits. */
+export const W_NONE = 0;
+export const W_RECEIVE = 1; // waitPort: the InPortImpl
+export const W_SEND = 2; // waitPort: the OutPortBase
+export const W_INPUT = 3; // any of its in-ports (before an activation)
+
+/** Pending looper operation. */
+export const P_NONE = 0;
+export const P_RECEIVE = 1;
+export const P_SEND = 2;
+
+export class Box implements Waiter, Owner {
+  readonly label: string;
+  readonly componentName: string;
+  readonly component: Component;
+  readonly sched: Scheduler;
+  readonly own: Ownership;
+  readonly budget: number;
+
+  ins: InPortImpl[] = [];
+  outs: OutPortBase[] = [];
+  /** What the component body sees: port name → port or array of ports. */
+  inView: Record<string, unknown> = {};
+  outView: Record<string, unknown> = {};
+  ctx: BoxContextImpl;
+
+  status = BLOCKED;
+  waitKind = W_INPUT;
+  waitPort: InPortImpl | OutPortBase | null = null;
+  owned = 0;
+
+  // statistics
+  ipsIn = 0;
+  ipsOut = 0;
+  activations = 0;
+  busyMs = 0;
+  runStart = 0;
+
+  // looper
+  opsLeft = 0;
+  activationId = 0;
+  pendKind = P_NONE;
+  pendPort: InPortImpl | OutPortBase | null = null;
+  pendIP: Packet | null = null;
+  private resolveOp: ((v: unknown) => void) | null = null;
+  private rejectOp: ((e: unknown) => void) | null = null;
+
+  // non-looper
+  outbox: (SyncOutPortImpl | Packet)[] | null = null;
+  outboxHead = 0;
+  started = false;
+  ended = false;
+  streams: InPortImpl[] = [];
+  handlers: ((ip: IP<unknown>, out: unknown, ctx: unknown) => void)[] = [];
+  rr = 0;
+
+  constructor(sched: Scheduler, label: string, componentName: string, component: Component, budget: number) {
+    this.sched = sched;
+    this.label = label;
+    this.componentName = componentName;
+    this.component = component;
+    this.own = sched.own;
+    this.budget = budget;
+    this.ctx = new BoxContextImpl(this);
+  }
+
+  get isLooper(): boolean {
+    return this.component.style === 'looper';
+  }
+
+  /** Waiter: a connection this box waits on changed. */
+  wake(): void {
+    if (this.status === BLOCKED) {
+      this.status = READY;
+      this.sched.enqueue(this);
+    }
+  }
+
+  /** Park on `port` until it can make progress. */
+  block(kind: number, port: InPortImpl | OutPortBase): void {
+    this.status = BLOCKED;
+    this.waitKind = kind;
+    this.waitPort = port;
+    // The connection re-checks its state and wakes us at once if we need not wait:
+    // this is the only place a box registers, so no wake-up can be lost.
+    if (kind === W_SEND) (port as OutPortBase).conn!.waitNonFull(this);
+    else (port as InPortImpl).conn!.waitNonEmpty(this);
+  }
+
+  /** Wait for any of the given in-ports (before an activation). */
+  blockOnInputs(ports: InPortImpl[]): void {
+    this.status = BLOCKED;
+    this.waitKind = W_INPUT;
+    this.waitPort = null;
+    for (const p of ports) {
+      if (this.status !== BLOCKED) return;
+      if (p.conn !== null && !p.closedByBox) p.conn.waitNonEmpty(this);
+    }
+  }
+
+  /** Looper: suspend the body on an operation; `yielding` when only the budget ran out. */
+  pend(kind: number, port: InPortImpl | OutPortBase, ip: Packet | null, yielding: boolean): Promise<any> {
+    const sched = this.sched;
+    if (sched.stopped) throw sched.stoppedError();
+    this.pendKind = kind;
+    this.pendPort = port;
+    this.pendIP = ip;
+    const promise = new Promise((resolve, reject) => {
+      this.resolveOp = resolve;
+      this.rejectOp = reject;
+    });
+    sched.looperParked(this);
+    if (yielding) {
+      this.status = READY;
+      this.waitKind = W_NONE;
+      sched.enqueue(this);
+    } else {
+      this.block(kind === P_SEND ? W_SEND : W_RECEIVE, port);
+    }
+    return promise;
+  }
+
+  /**
+   * Scheduler: complete the pending operation. Returns false (and parks again) when it still
+   * cannot complete (a wake-up shared with another sender, or a budget yield on a port that
+   * is not ready).
+   */
+  resume(): boolean {
+    const port = this.pendPort!;
+    let result: boolean | Packet | null | undefined;
+    if (this.pendKind === P_RECEIVE) {
+      result = (port as InPortImpl).take();
+      if (result === undefined) {
+        this.block(W_RECEIVE, port);
+        return false;
+      }
+    } else {
+      result = (port as OutPortBase).put(this.pendIP!);
+      if (result === undefined) {
+        this.block(W_SEND, port);
+        return false;
+      }
+      this.pendIP = null;
+    }
+    const resolve = this.resolveOp!;
+    this.pendKind = P_NONE;
+    this.pendPort = null;
+    this.resolveOp = this.rejectOp = null;
+    this.opsLeft = this.budget;
+    resolve(result);
+    return true;
+  }
+
+  /** Network stopping: throw E_STOPPED into a suspended body so its finally blocks run. */
+  abortPending(err: unknown): void {
+    const reject = this.rejectOp;
+    if (reject === null) return;
+    this.pendKind = P_NONE;
+    this.resolveOp = this.rejectOp = null;
+    reject(err);
+  }
+
+  createPacket(kind: IPKind, value: unknown): Packet {
+    this.sched.totals.created++;
+    return this.own.create(this, kind, value);
+  }
+
+  pushOutbox(port: SyncOutPortImpl, p: Packet): void {
+    if (this.outbox === null) this.outbox = [];
+    if (this.outbox.length - this.outboxHead >= 2 * MAX_OUTBOX) outboxOverflow(this);
+    this.outbox.push(port, p);
+  }
+
+  /** Non-looper: move the outbox into its connections. False: blocked on a full one. */
+  flushOutbox(): boolean {
+    const ob = this.outbox!;
+    let i = this.outboxHead;
+    while (i < ob.length) {
+      const port = ob[i] as SyncOutPortImpl;
+      if (port.put(ob[i + 1] as Packet) === undefined) {
+        this.outboxHead = i;
+        this.block(W_SEND, port);
+        return false;
+      }
+      ob[i] = ob[i + 1] = undefined as never;
+      i += 2;
+    }
+    ob.length = 0;
+    this.outboxHead = 0;
+    return true;
+  }
+
+  get outboxSize(): number {
+    return this.outbox === null ? 0 : (this.outbox.length - this.outboxHead) / 2;
+  }
+}
+
+/** The `ctx` handed to component bodies. */
+export class BoxContextImpl implements BoxContext {
+  private readonly box: Box;
+  /** Non-looper: param values and per-box state. */
+  params: Record<string, unknown> = {};
+  state: unknown = undefined;
+  /** Non-looper: array element of the stream port the current IP came from (0 for plain ports). */
+  element = 0;
+
+  constructor(box: Box) {
+    this.box = box;
+  }
+  get name(): string {
+    return this.box.label;
+  }
+  get signal(): AbortSignal {
+    return this.box.sched.abort.signal;
+  }
+  get stdout(): TextSink {
+    return this.box.sched.stdout;
+  }
+  create<T>(data: T): any {
+    return this.box.createPacket('data', data);
+  }
+  openBracket(group?: string): any {
+    return this.box.createPacket('open', group);
+  }
+  closeBracket(group?: string): any {
+    return this.box.createPacket('close', group);
+  }
+  drop(ip: IP<unknown>): void {
+    const box = this.box;
+    box.own.drop(box, ip);
+    box.sched.totals.dropped++;
+  }
+}
+
+export function leakError(box: Box): WeftError {
+  return new WeftError(
+    'E_LEAK',
+    `box ${box.label} (${box.componentName}) ended an activation still owning ${box.owned} IP${box.owned === 1 ? '' : 's'}; send or drop every IP it receives or creates`,
+  );
+}
+
+export function isNonLooper(c: Component): c is NonLooperComponent {
+  return c.style === 'non-looper';
+}

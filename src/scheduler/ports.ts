@@ -1,0 +1,208 @@
+/**
+ * Port implementations: the InPort / OutPort objects component code calls, written over
+ * connection/ ends. Every method here must be called on the box's own scheduler thread.
+ *
+ * Fast path: a receive from a non-empty connection or a send into a non-full one returns a
+ * plain value and creates no Promise. Slow path: the box *pends* the operation (box.ts) and
+ * gets a Promise that the scheduler settles when it resumes the box, after completing the
+ * operation on the box's behalf. Either way one port operation is one unit of the box's budget.
+ *
+ * IIP ports (an IIP and no edge) hand out the IIP once per activation; a second receive in the
+ * same activation is end of stream (Morrison). An unconnected in-port is at end of stream.
+ */
+import type { InPort, OutPort, SyncOutPort } from '../component/define.ts';
+import type { LocalConnection } from '../connection/local-queue.ts';
+import { WeftError } from '../errors.ts';
+import type { IP, Packet } from '../ip/ip.ts';
+import type { Box } from './box.ts';
+import { P_RECEIVE, P_SEND } from './box.ts';
+import { MAX_OUTBOX } from './tuning.ts';
+
+export class InPortImpl implements InPort<unknown> {
+  readonly box: Box;
+  /** Declared port name (`in`); `name` adds the element (`in[2]`). */
+  readonly port: string;
+  readonly name: string;
+  /** Element index for array ports, -1 for plain ports. */
+  readonly index: number;
+  conn: LocalConnection<Packet> | null = null;
+  hasIIP = false;
+  iip: unknown = undefined;
+  /** Activation in which the IIP was last handed out (loopers). */
+  private iipActivation = -1;
+  closedByBox = false;
+  /** For reports: the edge feeding this port and the boxes that send into it. */
+  edgeLabel = '';
+  senders: Box[] = [];
+
+  constructor(box: Box, name: string, index: number) {
+    this.box = box;
+    this.port = name;
+    this.name = index < 0 ? name : `${name}[${index}]`;
+    this.index = index;
+  }
+
+  get connected(): boolean {
+    return this.conn !== null || this.hasIIP;
+  }
+
+  /** True when a receive would return end of stream now. */
+  atEnd(): boolean {
+    const c = this.conn;
+    if (c !== null) return this.closedByBox || (c.closed && c.size === 0);
+    return !this.hasIIP || this.iipActivation === this.box.activationId;
+  }
+
+  /** Receive without budget or stop checks: an IP, null (end of stream) or undefined (wait). */
+  take(): Packet | null | undefined {
+    const c = this.conn;
+    const box = this.box;
+    if (c !== null) {
+      const ip = c.tryReceive();
+      if (ip !== undefined) {
+        box.own.acquire(box, ip);
+        box.ipsIn++;
+        box.sched.totals.received++;
+        return ip;
+      }
+      return c.closed || this.closedByBox ? null : undefined;
+    }
+    if (this.hasIIP && this.iipActivation !== box.activationId) {
+      this.iipActivation = box.activationId;
+      box.ipsIn++;
+      box.sched.totals.received++;
+      return box.createPacket('data', this.iip);
+    }
+    return null;
+  }
+
+  receive(): IP<unknown> | null | Promise<IP<unknown> | null> {
+    const box = this.box;
+    if (--box.opsLeft < 0) return box.pend(P_RECEIVE, this, null, true);
+    const r = this.take();
+    if (r !== undefined) return r as IP<unknown> | null;
+    return box.pend(P_RECEIVE, this, null, false);
+  }
+
+  close(): void {
+    if (this.closedByBox) return;
+    this.closedByBox = true;
+    if (this.conn !== null) this.box.sched.totals.dropped += this.conn.closeReceiver();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<IP<unknown>> {
+    return {
+      next: async () => {
+        const ip = await this.receive();
+        return ip === null ? { done: true, value: undefined } : { done: false, value: ip };
+      },
+    };
+  }
+}
+
+/** Shared by both out-port flavours: where IPs go and the internal put. */
+export class OutPortBase {
+  readonly box: Box;
+  readonly name: string;
+  readonly index: number;
+  conn: LocalConnection<Packet> | null = null;
+  closedByBox = false;
+  edgeLabel = '';
+  receiver: Box | null = null;
+
+  constructor(box: Box, name: string, index: number) {
+    this.box = box;
+    this.name = index < 0 ? name : `${name}[${index}]`;
+    this.index = index;
+  }
+
+  get connected(): boolean {
+    return this.conn !== null;
+  }
+  get closed(): boolean {
+    return this.closedByBox || this.conn === null || this.conn.receiverClosed;
+  }
+  get queued(): number {
+    return this.conn === null ? 0 : this.conn.size;
+  }
+
+  /** Enqueue without budget: true queued, false dropped (closed/unconnected), undefined full. */
+  put(p: Packet): boolean | undefined {
+    const c = this.conn;
+    if (c === null || this.closedByBox || c.receiverClosed) {
+      this.box.sched.totals.dropped++;
+      return false;
+    }
+    if (c.trySend(p)) {
+      this.box.ipsOut++;
+      this.box.sched.totals.sent++;
+      return true;
+    }
+    return undefined;
+  }
+
+  close(): void {
+    if (this.closedByBox) return;
+    this.closedByBox = true;
+    if (this.conn !== null) this.conn.closeSender();
+  }
+}
+
+/** Looper out-port: a send into a full connection suspends the box. */
+export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
+  send(ip: IP<unknown>): boolean | Promise<boolean> {
+    const box = this.box;
+    const p = box.own.release(box, ip);
+    if (--box.opsLeft < 0) return box.pend(P_SEND, this, p, true);
+    const r = this.put(p);
+    if (r !== undefined) return r;
+    return box.pend(P_SEND, this, p, false);
+  }
+  emit(data: unknown): boolean | Promise<boolean> {
+    return this.send(this.box.createPacket('data', data) as IP<unknown>);
+  }
+  openBracket(group?: string): boolean | Promise<boolean> {
+    return this.send(this.box.createPacket('open', group) as IP<unknown>);
+  }
+  closeBracket(group?: string): boolean | Promise<boolean> {
+    return this.send(this.box.createPacket('close', group) as IP<unknown>);
+  }
+}
+
+/**
+ * Non-looper out-port: never suspends. While the box's outbox is empty a send goes straight
+ * into the connection; once one send met a full connection, every later send of the same
+ * call goes to the outbox too, which keeps the order per connection.
+ */
+export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown> {
+  send(ip: IP<unknown>): boolean {
+    const box = this.box;
+    const p = box.own.release(box, ip);
+    const ob = box.outbox;
+    if (ob === null || ob.length === 0) {
+      const r = this.put(p);
+      if (r !== undefined) return r;
+    } else if (this.conn === null || this.closedByBox || this.conn.receiverClosed) {
+      box.sched.totals.dropped++;
+      return false;
+    }
+    box.pushOutbox(this, p);
+    return true;
+  }
+  emit(data: unknown): boolean {
+    return this.send(this.box.createPacket('data', data) as IP<unknown>);
+  }
+  openBracket(group?: string): boolean {
+    return this.send(this.box.createPacket('open', group) as IP<unknown>);
+  }
+  closeBracket(group?: string): boolean {
+    return this.send(this.box.createPacket('close', group) as IP<unknown>);
+  }
+}
+
+export function outboxOverflow(box: Box): never {
+  throw new WeftError(
+    'E_OUTBOX',
+    `non-looper ${box.label} queued more than ${MAX_OUTBOX} IPs into full connections in one call; write it as a looper (run) so that it suspends on a full connection`,
+  );
+}

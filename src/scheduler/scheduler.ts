@@ -1,0 +1,251 @@
+/**
+ * Scheduler: the per-thread loop that multiplexes boxes. Each worker thread has one.
+ *
+ * Run queue: a FIFO of READY boxes. A box enters it only when it can make progress (a
+ * connection it waits on changed, or it used up its budget while still able to go on), so the
+ * scheduler never polls a box.
+ *
+ * Loop, one turn:
+ *   1. Run activations from the queue synchronously (non-loopers run inline; a looper's
+ *      pending operation is completed and its Promise settled).
+ *   2. Await one microtask so that the loopers resumed in step 1 run to their next park.
+ *   3. Every YIELD_INTERVAL_MS, give the event loop a macrotask turn (timers, I/O).
+ *   4. Queue empty: if some looper is still RUNNING (awaiting a timer or I/O), sleep until a
+ *      box is enqueued or the last running looper parks. Otherwise the thread is quiescent:
+ *      every live box is BLOCKED and nothing can wake one, so the network has either ended
+ *      (no live box) or is deadlocked. This is exact, event-driven and timer-free.
+ *
+ * Tests can drive it step by step: runSlice(n) runs at most n activations synchronously.
+ */
+import type { Component, TextSink } from '../component/define.ts';
+import { WeftError } from '../errors.ts';
+import { checkedOwnership, uncheckedOwnership, type Ownership } from '../ip/ip.ts';
+import { activate } from './activate.ts';
+import { Box, BLOCKED, DONE, READY, RUNNING } from './box.ts';
+import { DEFAULT_BUDGET, YIELD_INTERVAL_MS } from './tuning.ts';
+
+export interface SchedulerOptions {
+  /** Ownership checks (default true). */
+  checked?: boolean;
+  /** Measure time spent per box (default false; the counters are always kept). */
+  timing?: boolean;
+  /** Port operations per activation (default DEFAULT_BUDGET). */
+  budget?: number;
+  stdout?: TextSink;
+}
+
+export interface Totals {
+  created: number;
+  sent: number;
+  received: number;
+  dropped: number;
+}
+
+export type Outcome =
+  | { kind: 'finished' }
+  | { kind: 'failed'; box: Box | null; error: unknown }
+  | { kind: 'quiescent' } // live boxes remain, none can progress: the caller decides (deadlock)
+  | { kind: 'stopped'; reason: string };
+
+const now = () => performance.now();
+const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class Scheduler {
+  readonly own: Ownership;
+  readonly timing: boolean;
+  readonly budget: number;
+  readonly stdout: TextSink;
+  readonly abort = new AbortController();
+  readonly boxes: Box[] = [];
+  readonly totals: Totals = { created: 0, sent: 0, received: 0, dropped: 0 };
+
+  private queue: (Box | undefined)[] = new Array(64);
+  private qHead = 0;
+  private qTail = 0;
+  /** Loopers started or resumed that have not parked or returned yet. */
+  running = 0;
+  /** Boxes not DONE. */
+  live = 0;
+  stopped = false;
+  outcome: Outcome | null = null;
+  private idleWake: (() => void) | null = null;
+  private stopError: WeftError | null = null;
+
+  constructor(opts: SchedulerOptions = {}) {
+    this.own = opts.checked === false ? uncheckedOwnership : checkedOwnership;
+    this.timing = opts.timing ?? false;
+    this.budget = opts.budget ?? DEFAULT_BUDGET;
+    this.stdout = opts.stdout ?? process.stdout;
+  }
+
+  addBox(label: string, componentName: string, component: Component, budget?: number): Box {
+    const box = new Box(this, label, componentName, component, budget ?? this.budget);
+    this.boxes.push(box);
+    this.live++;
+    return box;
+  }
+
+  enqueue(box: Box): void {
+    const q = this.queue;
+    if (this.qTail - this.qHead === q.length) this.growQueue();
+    this.queue[this.qTail & (this.queue.length - 1)] = box;
+    this.qTail++;
+    const w = this.idleWake;
+    if (w !== null) {
+      this.idleWake = null;
+      w();
+    }
+  }
+
+  private growQueue(): void {
+    const old = this.queue;
+    const n = old.length * 2;
+    const next: (Box | undefined)[] = new Array(n);
+    for (let c = this.qHead; c < this.qTail; c++) next[c & (n - 1)] = old[c & (old.length - 1)];
+    this.queue = next;
+  }
+
+  get readyCount(): number {
+    return this.qTail - this.qHead;
+  }
+
+  /** Make every box that can start without input READY. Call once before running. */
+  start(): void {
+    for (const box of this.boxes) {
+      const waitsForInput = box.ins.some((p) => p.conn !== null);
+      if (!waitsForInput) {
+        box.status = READY;
+        this.enqueue(box);
+      } else {
+        box.blockOnInputs(box.ins);
+      }
+    }
+  }
+
+  /** Run at most `max` activations synchronously. Returns how many ran. */
+  runSlice(max: number): number {
+    let n = 0;
+    while (n < max && this.qHead !== this.qTail && !this.stopped) {
+      const mask = this.queue.length - 1;
+      const box = this.queue[this.qHead & mask]!;
+      this.queue[this.qHead & mask] = undefined;
+      this.qHead++;
+      n++;
+      if (box.status !== READY) continue;
+      try {
+        activate(box);
+      } catch (e) {
+        this.fail(box, e);
+      }
+    }
+    return n;
+  }
+
+  /** Run until the network ends, fails, stops or is quiescent. */
+  async run(): Promise<Outcome> {
+    let yieldAt = now() + YIELD_INTERVAL_MS;
+    for (;;) {
+      if (this.outcome !== null) return this.outcome;
+      if (this.qHead !== this.qTail) {
+        this.runSlice(4096);
+        await null;
+        if (now() >= yieldAt) {
+          await macrotask();
+          yieldAt = now() + YIELD_INTERVAL_MS;
+        }
+        continue;
+      }
+      if (this.running > 0) {
+        await new Promise<void>((resolve) => {
+          this.idleWake = resolve;
+        });
+        yieldAt = now() + YIELD_INTERVAL_MS;
+        continue;
+      }
+      if (this.live === 0) this.settle({ kind: 'finished' });
+      else this.settle({ kind: 'quiescent' });
+    }
+  }
+
+  // --- transitions called by boxes -------------------------------------------------------
+
+  looperStarted(box: Box): void {
+    box.status = RUNNING;
+    this.running++;
+    if (this.timing) box.runStart = now();
+  }
+
+  looperParked(box: Box): void {
+    if (this.timing) box.busyMs += now() - box.runStart;
+    this.runningDown();
+  }
+
+  runningDown(): void {
+    if (--this.running === 0) {
+      const w = this.idleWake;
+      if (w !== null) {
+        this.idleWake = null;
+        w();
+      }
+    }
+  }
+
+  terminate(box: Box): void {
+    if (box.status === DONE) return;
+    box.status = DONE;
+    this.live--;
+    for (const out of box.outs) if (!out.closedByBox && out.conn !== null) out.conn.closeSender();
+    for (const inp of box.ins) if (inp.conn !== null) this.totals.dropped += inp.conn.closeReceiver();
+    if (this.live === 0 && this.running === 0) {
+      const w = this.idleWake;
+      if (w !== null) {
+        this.idleWake = null;
+        w();
+      }
+    }
+  }
+
+  /** A box failed: the first failure fails the network. */
+  fail(box: Box | null, error: unknown): void {
+    if (this.stopped) return;
+    this.settle({ kind: 'failed', box, error });
+  }
+
+  /** Stop every box (interrupt, deadlock, failure elsewhere). */
+  stop(reason: string): void {
+    if (this.stopped) return;
+    this.settle({ kind: 'stopped', reason });
+  }
+
+  stoppedError(): WeftError {
+    return (this.stopError ??= new WeftError('E_STOPPED', 'the network was stopped'));
+  }
+
+  private settle(outcome: Outcome): void {
+    if (this.outcome === null) this.outcome = outcome;
+    if (outcome.kind === 'finished') return;
+    if (outcome.kind === 'quiescent') return;
+    this.shutdown();
+  }
+
+  /** Stop scheduling, abort I/O, and throw E_STOPPED into every suspended looper. */
+  shutdown(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.abort.abort(this.stoppedError());
+    const err = this.stoppedError();
+    for (const box of this.boxes) {
+      if (box.status !== DONE) box.abortPending(err);
+    }
+    const w = this.idleWake;
+    if (w !== null) {
+      this.idleWake = null;
+      w();
+    }
+  }
+
+  /** Boxes that are not done, for reports. */
+  blockedBoxes(): Box[] {
+    return this.boxes.filter((b) => b.status === BLOCKED);
+  }
+}
