@@ -154,8 +154,11 @@ export interface LooperComponent<I extends PortDecls = PortDecls, O extends Port
   readonly description?: string;
   readonly inPorts: I;
   readonly outPorts: O;
-  readonly run: LooperSpec<I, O>['run'];
+  run(inPorts: InPorts<I>, outPorts: OutPorts<O>, ctx: BoxContext): Promise<void>;
 }
+
+/** A handler with its parameter types erased (method syntax keeps it assignable). */
+type ErasedHandler = { bivariant(ip: IP<any>, out: any, ctx: any): void }['bivariant'];
 
 export interface NonLooperComponent<I extends PortDecls = PortDecls, O extends PortDecls = PortDecls> {
   readonly kind: 'component';
@@ -165,13 +168,12 @@ export interface NonLooperComponent<I extends PortDecls = PortDecls, O extends P
   readonly inPorts: I;
   readonly outPorts: O;
   readonly state?: () => unknown;
-  readonly process: Record<string, Handler<any, O, any>>;
-  readonly end?: (out: SyncOutPorts<O>, ctx: any) => void;
+  readonly process: Record<string, ErasedHandler>;
+  end?(out: SyncOutPorts<O>, ctx: any): void;
 }
 
-export type Component<I extends PortDecls = PortDecls, O extends PortDecls = PortDecls> =
-  | LooperComponent<I, O>
-  | NonLooperComponent<I, O>;
+/** Any component (port types erased). */
+export type Component = LooperComponent<any, any> | NonLooperComponent<any, any>;
 
 export function defineComponent<I extends PortDecls, O extends PortDecls>(spec: LooperSpec<I, O>): LooperComponent<I, O>;
 export function defineComponent<I extends PortDecls, O extends PortDecls, H extends keyof I, S = undefined>(
