@@ -11,7 +11,10 @@
  *   Sends never suspend: a send into a full connection is held in the box's outbox and the
  *   box is not called again until the outbox drains, so a connection overfills by at most
  *   what one call sends (capped, see E_OUTBOX). The received IP is dropped by the runtime
- *   when the handler returns unless the handler sent or dropped it.
+ *   when the handler returns unless the handler sent or dropped it. When every connected
+ *   out-port of a non-looper has been closed by its receiver, the runtime closes the box's
+ *   in-ports and terminates it, so an early close travels upstream through non-loopers
+ *   (`Generate → Repeat → Take 3` stops at once, like a shell pipeline under SIGPIPE).
  *
  * - looper (`run`): an async body that receives and sends in a loop and may await I/O at any
  *   depth. Port operations return a plain value when they need not wait and a Promise only
@@ -50,7 +53,8 @@ export interface InPort<T> {
 export interface OutPort<T> {
   readonly name: string;
   readonly connected: boolean;
-  /** True once the receiver closed its end (or this box closed the port). */
+  /** True when sends fail: the receiver closed its end, this box closed the port, or the
+   * port is unconnected. */
   readonly closed: boolean;
   /** IPs sent on this port's connection and not yet received (0 when unconnected). */
   readonly queued: number;

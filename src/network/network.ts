@@ -14,6 +14,7 @@ import type { Box } from '../scheduler/box.ts';
 import { BLOCKED, DONE, READY, RUNNING, W_INPUT, W_SEND } from '../scheduler/box.ts';
 import type { InPortImpl, OutPortBase } from '../scheduler/ports.ts';
 import type { Totals } from '../scheduler/scheduler.ts';
+import { STOP_GRACE_MS } from '../scheduler/tuning.ts';
 import type { BuiltNetwork } from './build.ts';
 import { deadlockReport, type DeadlockReport, type WaitInfo } from './termination.ts';
 
@@ -99,6 +100,7 @@ export class Network {
     } else {
       result = this.finish('finished', {});
     }
+    if (result.status !== 'finished') await sched.drained(STOP_GRACE_MS);
     return result;
   }
 
@@ -117,7 +119,7 @@ export class Network {
     const end = this.endedAt || performance.now();
     return {
       elapsedMs: this.startedAt ? end - this.startedAt : 0,
-      totals: { ...sched.totals },
+      totals: sched.allTotals(),
       boxes: [...boxes.values()].map((b) => ({
         box: b.label,
         component: b.componentName,
@@ -147,7 +149,7 @@ export class Network {
       else if (b.status === BLOCKED) blocked++;
       else active++;
     }
-    return { active, blocked, done, moved: this.built.sched.totals.sent };
+    return { active, blocked, done, moved: this.built.sched.allTotals().sent };
   }
 
   /** The wait of every blocked box (the deadlock report's data). */

@@ -22,14 +22,21 @@ import type { IP } from '../ip/ip.ts';
 import { Box, P_NONE, READY, RUNNING, W_RECEIVE, isNonLooper, leakError } from './box.ts';
 
 export function activate(box: Box): void {
-  if (box.isLooper) {
+  if (box.looper) {
     if (box.pendKind !== P_NONE) {
       if (box.resume()) box.sched.looperStarted(box);
       return;
     }
     startLooper(box);
+  } else if (box.sched.timing) {
+    const t0 = performance.now();
+    try {
+      runNonLooper(box);
+    } finally {
+      box.busyMs += performance.now() - t0;
+    }
   } else {
-    activateNonLooper(box);
+    runNonLooper(box);
   }
 }
 
@@ -53,7 +60,7 @@ function startLooper(box: Box): void {
     sched.runningDown();
     throw new WeftError('E_BOX_FAILED', `run() of ${box.componentName} must be an async function (it returned ${typeof p})`);
   }
-  p.then(
+  box.activation = p.then(
     () => looperReturned(box, inAtStart),
     (e) => {
       sched.looperParked(box);
@@ -94,24 +101,11 @@ function looperReturned(box: Box, inAtStart: number): void {
   box.blockOnInputs(box.ins);
 }
 
-function activateNonLooper(box: Box): void {
-  const sched = box.sched;
-  const comp = box.component;
-  if (!isNonLooper(comp)) return;
+function runNonLooper(box: Box): void {
   box.status = RUNNING;
   box.activations++;
-  const t0 = sched.timing ? performance.now() : 0;
-  try {
-    runNonLooper(box);
-  } finally {
-    if (sched.timing) box.busyMs += performance.now() - t0;
-  }
-}
-
-function runNonLooper(box: Box): void {
-  const sched = box.sched;
   if (!box.started && !startNonLooper(box)) return;
-  if (box.outboxSize > 0 && !box.flushOutbox()) return;
+  if (box.outbox !== null && box.outboxSize > 0 && !box.flushOutbox()) return;
   const streams = box.streams;
   const n = streams.length;
   const handlers = box.handlers;
@@ -121,37 +115,56 @@ function runNonLooper(box: Box): void {
   const out = box.outView;
   let budget = box.budget;
   let idle = 0;
+  let rr = box.rr;
+  let port = streams[rr];
+  let conn = port.conn!;
+  let handler = handlers[rr];
   while (budget > 0) {
-    const port = streams[box.rr];
-    const ip = port.conn!.tryReceive();
+    const ip = conn.tryReceive();
     if (ip === undefined) {
       if (++idle >= n) break;
-      box.rr = box.rr + 1 === n ? 0 : box.rr + 1;
+      rr = rr + 1 === n ? 0 : rr + 1;
+      port = streams[rr];
+      conn = port.conn!;
+      handler = handlers[rr];
       continue;
     }
     idle = 0;
     budget--;
     own.acquire(box, ip);
     box.ipsIn++;
-    sched.totals.received++;
-    ctx.element = port.index < 0 ? 0 : port.index;
-    handlers[box.rr](ip as IP<unknown>, out, ctx);
+    if (port.index >= 0) ctx.element = port.index;
+    handler(ip as IP<unknown>, out, ctx);
     if (checked) {
       if (own.owns(box, ip)) {
         own.drop(box, ip);
-        sched.totals.dropped++;
+        box.sched.totals.dropped++;
       }
       if (box.owned !== 0) throw leakError(box);
     }
-    if (box.outboxSize > 0) {
+    if (box.sendRefused) {
+      box.sendRefused = false;
+      if (box.allOutputsClosed()) {
+        box.sched.terminate(box);
+        return;
+      }
+    }
+    if (box.outbox !== null && box.outboxSize > 0) {
+      box.rr = rr;
       box.flushOutbox();
       return;
     }
-    if (n > 1) box.rr = box.rr + 1 === n ? 0 : box.rr + 1;
+    if (n > 1) {
+      rr = rr + 1 === n ? 0 : rr + 1;
+      port = streams[rr];
+      conn = port.conn!;
+      handler = handlers[rr];
+    }
   }
+  box.rr = rr;
   if (budget === 0) {
     box.status = READY;
-    sched.enqueue(box);
+    box.sched.enqueue(box);
     return;
   }
   for (let i = 0; i < n; i++) {
@@ -170,7 +183,7 @@ function runNonLooper(box: Box): void {
       if (box.outboxSize > 0 && !box.flushOutbox()) return;
     }
   }
-  sched.terminate(box);
+  box.sched.terminate(box);
 }
 
 /** Read each param port once. False: blocked waiting for one. */
@@ -187,7 +200,6 @@ function startNonLooper(box: Box): boolean {
       const ip = p.conn.tryReceive();
       if (ip !== undefined) {
         box.ipsIn++;
-        box.sched.totals.received++;
         box.sched.totals.dropped++;
         ctx.params[name] = box.own.valueOf(ip);
       } else if (p.conn.closed) {

@@ -48,6 +48,7 @@ export class Box implements Waiter, Owner {
   readonly sched: Scheduler;
   readonly own: Ownership;
   readonly budget: number;
+  readonly looper: boolean;
 
   ins: InPortImpl[] = [];
   outs: OutPortBase[] = [];
@@ -77,6 +78,11 @@ export class Box implements Waiter, Owner {
   private resolveOp: ((v: unknown) => void) | null = null;
   private rejectOp: ((e: unknown) => void) | null = null;
 
+  /** A send failed because its receiver closed (checked after each non-looper call). */
+  sendRefused = false;
+  /** The running activation of a looper (awaited, bounded, when the network stops). */
+  activation: Promise<void> | null = null;
+
   // non-looper
   outbox: (SyncOutPortImpl | Packet)[] | null = null;
   outboxHead = 0;
@@ -93,12 +99,10 @@ export class Box implements Waiter, Owner {
     this.component = component;
     this.own = sched.own;
     this.budget = budget;
+    this.looper = component.style === 'looper';
     this.ctx = new BoxContextImpl(this);
   }
 
-  get isLooper(): boolean {
-    return this.component.style === 'looper';
-  }
 
   /** Waiter: a connection this box waits on changed. */
   wake(): void {
@@ -220,6 +224,17 @@ export class Box implements Waiter, Owner {
     ob.length = 0;
     this.outboxHead = 0;
     return true;
+  }
+
+  /** Every connected out-port was closed by its receiver (and there is at least one). */
+  allOutputsClosed(): boolean {
+    let connected = 0;
+    for (const o of this.outs) {
+      if (o.conn === null) continue;
+      connected++;
+      if (!o.conn.receiverClosed && !o.closedByBox) return false;
+    }
+    return connected > 0;
   }
 
   get outboxSize(): number {

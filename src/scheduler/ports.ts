@@ -62,7 +62,6 @@ export class InPortImpl implements InPort<unknown> {
       if (ip !== undefined) {
         box.own.acquire(box, ip);
         box.ipsIn++;
-        box.sched.totals.received++;
         return ip;
       }
       return c.closed || this.closedByBox ? null : undefined;
@@ -70,7 +69,6 @@ export class InPortImpl implements InPort<unknown> {
     if (this.hasIIP && this.iipActivation !== box.activationId) {
       this.iipActivation = box.activationId;
       box.ipsIn++;
-      box.sched.totals.received++;
       return box.createPacket('data', this.iip);
     }
     return null;
@@ -131,11 +129,11 @@ export class OutPortBase {
     const c = this.conn;
     if (c === null || this.closedByBox || c.receiverClosed) {
       this.box.sched.totals.dropped++;
+      if (c !== null) this.box.sendRefused = true;
       return false;
     }
     if (c.trySend(p)) {
       this.box.ipsOut++;
-      this.box.sched.totals.sent++;
       return true;
     }
     return undefined;
@@ -184,6 +182,7 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
       if (r !== undefined) return r;
     } else if (this.conn === null || this.closedByBox || this.conn.receiverClosed) {
       box.sched.totals.dropped++;
+      if (this.conn !== null) box.sendRefused = true;
       return false;
     }
     box.pushOutbox(this, p);

@@ -34,11 +34,21 @@ export interface SchedulerOptions {
   stdout?: TextSink;
 }
 
-export interface Totals {
+/**
+ * Counts kept on the hot path. `sent` and `received` are not here: they are the sums of the
+ * boxes' ipsOut / ipsIn (see allTotals()), so no port operation pays for a second counter.
+ * `dropped` counts explicit drops, sends to closed ports and IPs discarded by an early close;
+ * in checked mode it also counts the received IPs a non-looper did not pass on. Unchecked
+ * mode tracks no ownership, so it cannot tell those apart and does not count them.
+ */
+export interface HotTotals {
   created: number;
+  dropped: number;
+}
+
+export interface Totals extends HotTotals {
   sent: number;
   received: number;
-  dropped: number;
 }
 
 export type Outcome =
@@ -57,7 +67,7 @@ export class Scheduler {
   readonly stdout: TextSink;
   readonly abort = new AbortController();
   readonly boxes: Box[] = [];
-  readonly totals: Totals = { created: 0, sent: 0, received: 0, dropped: 0 };
+  readonly totals: HotTotals = { created: 0, dropped: 0 };
 
   private queue: (Box | undefined)[] = new Array(64);
   private qHead = 0;
@@ -122,16 +132,27 @@ export class Scheduler {
     }
   }
 
-  /** Run at most `max` activations synchronously. Returns how many ran. */
+  /**
+   * Run at most `max` activations synchronously. Returns how many ran.
+   *
+   * A resumed looper only gets its pending operation completed here; its body goes on in a
+   * microtask. So once a looper was resumed, the slice ends before the next non-looper:
+   * that non-looper then finds everything the looper sends in its stretch, not just the one
+   * IP of the completed operation (measured: on a 10-box chain fed by a looper this doubled
+   * the IPs per activation, from 5.5 to about 10, the capacity).
+   */
   runSlice(max: number): number {
     let n = 0;
+    let resumed = false;
     while (n < max && this.qHead !== this.qTail && !this.stopped) {
       const mask = this.queue.length - 1;
       const box = this.queue[this.qHead & mask]!;
+      if (resumed && !box.looper && box.status === READY) break;
       this.queue[this.qHead & mask] = undefined;
       this.qHead++;
       n++;
       if (box.status !== READY) continue;
+      if (box.looper) resumed = true;
       try {
         activate(box);
       } catch (e) {
@@ -156,10 +177,15 @@ export class Scheduler {
         continue;
       }
       if (this.running > 0) {
+        // Loopers are running in microtasks or awaiting I/O. Their wake-ups can keep this
+        // loop going without a macrotask turn, so the time check applies here too.
         await new Promise<void>((resolve) => {
           this.idleWake = resolve;
         });
-        yieldAt = now() + YIELD_INTERVAL_MS;
+        if (now() >= yieldAt) {
+          await macrotask();
+          yieldAt = now() + YIELD_INTERVAL_MS;
+        }
         continue;
       }
       if (this.live === 0) this.settle({ kind: 'finished' });
@@ -242,6 +268,34 @@ export class Scheduler {
       this.idleWake = null;
       w();
     }
+  }
+
+  /**
+   * After a stop: resolve once every looper activation has settled (their finally blocks
+   * ran), or after `graceMs`, whichever comes first.
+   */
+  async drained(graceMs: number): Promise<void> {
+    const pending = this.boxes.map((b) => b.activation).filter((p): p is Promise<void> => p !== null);
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(pending),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** All four totals. */
+  allTotals(): Totals {
+    let sent = 0;
+    let received = 0;
+    for (const b of this.boxes) {
+      sent += b.ipsOut;
+      received += b.ipsIn;
+    }
+    return { created: this.totals.created, sent, received, dropped: this.totals.dropped };
   }
 
   /** Boxes that are not done, for reports. */

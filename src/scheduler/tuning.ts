@@ -30,3 +30,10 @@ export const MAX_OUTBOX = 65536;
 
 /** Default capacity of a connection: Morrison's production default. */
 export const DEFAULT_CAPACITY = 10;
+
+/**
+ * When the network stops, how long it waits for stopped loopers to finish their `finally`
+ * blocks (closing files, flushing) before it reports. A body that swallows E_STOPPED and
+ * goes on is not waited for beyond this. Out of thin air: long enough to flush a file.
+ */
+export const STOP_GRACE_MS = 2000;

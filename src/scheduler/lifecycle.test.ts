@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { defineComponent } from '../component/define.ts';
+import { port } from '../component/port.ts';
+import { Gen, PassLooper, PassNL, collector, makeNetwork } from '../../test/helpers/net.ts';
+
+const modes = [
+  { name: 'checked', checked: true },
+  { name: 'unchecked', checked: false },
+];
+
+function chain(pass: typeof PassNL | typeof PassLooper, length: number, count: number, capacity?: number) {
+  const got: unknown[] = [];
+  const nodes: Record<string, any> = { g: Gen, c: collector(got) };
+  const edges: string[] = [];
+  let prev = 'g';
+  for (let i = 0; i < length; i++) {
+    nodes[`p${i}`] = pass;
+    edges.push(capacity ? `${prev}.out -(${capacity})-> p${i}.in` : `${prev}.out -> p${i}.in`);
+    prev = `p${i}`;
+  }
+  edges.push(capacity ? `${prev}.out -(${capacity})-> c.in` : `${prev}.out -> c.in`);
+  return { spec: { nodes, edges, iips: [[count, 'g.count']] as [unknown, string][] }, got };
+}
+
+describe('lifecycle', () => {
+  for (const mode of modes) {
+    for (const capacity of [1, 2, 4, 10]) {
+      for (const [style, pass] of [['non-looper', PassNL], ['looper', PassLooper]] as const) {
+        it(`${style} chain, capacity ${capacity}, ${mode.name}: every IP once, in order`, async () => {
+          const { spec, got } = chain(pass, 5, 500, capacity);
+          const r = await makeNetwork(spec, { checked: mode.checked }).run();
+          expect(r.status).toBe('finished');
+          expect(got).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+          for (const c of r.stats.connections) expect(c.maxFill).toBeLessThanOrEqual(capacity);
+        });
+      }
+    }
+  }
+
+  it('a box with no connected in-ports starts once; the network ends when all terminate', async () => {
+    let starts = 0;
+    const Once = defineComponent({
+      inPorts: {},
+      outPorts: { out: port.number() },
+      async run(_in, { out }) {
+        starts++;
+        await out.emit(7);
+      },
+    });
+    const got: unknown[] = [];
+    const r = await makeNetwork({ nodes: { o: Once, c: collector(got) }, edges: ['o.out -> c.in'] }).run();
+    expect(r.status).toBe('finished');
+    expect(starts).toBe(1);
+    expect(got).toEqual([7]);
+  });
+
+  it('fan-in counts senders: the connection closes after the last one', async () => {
+    const got: unknown[] = [];
+    const r = await makeNetwork({
+      nodes: { a: Gen, b: Gen, c: collector(got) },
+      edges: ['a.out -> c.in', 'b.out -> c.in'],
+      iips: [
+        [3, 'a.count'],
+        [300, 'b.count'],
+      ],
+    }).run();
+    expect(r.status).toBe('finished');
+    expect(got.length).toBe(303);
+  });
+
+  it('an IIP is received once per activation; the second receive is end of stream', async () => {
+    const seen: unknown[] = [];
+    const Twice = defineComponent({
+      inPorts: { v: port.number() },
+      outPorts: {},
+      async run({ v }, _out, ctx) {
+        const a = await v.receive();
+        const b = await v.receive();
+        seen.push(a && a.kind === 'data' ? a.data : a, b);
+        if (a) ctx.drop(a);
+      },
+    });
+    const r = await makeNetwork({ nodes: { t: Twice }, iips: [[5, 't.v']] }).run();
+    expect(r.status).toBe('finished');
+    expect(seen).toEqual([5, null]);
+  });
+
+  it('a looper that returns while input waits is activated again (Morrison)', async () => {
+    let activations = 0;
+    const OnePer = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: { out: port.number() },
+      async run({ in: input }, { out }) {
+        activations++;
+        const ip = await input.receive();
+        if (ip !== null) await out.send(ip);
+      },
+    });
+    const got: unknown[] = [];
+    const r = await makeNetwork({ nodes: { g: Gen, o: OnePer, c: collector(got) }, edges: ['g.out -> o.in', 'o.out -> c.in'], iips: [[4, 'g.count']] }).run();
+    expect(r.status).toBe('finished');
+    expect(got).toEqual([1, 2, 3, 4]);
+    // One activation per IP; after the fourth the input is closed and drained: it terminates.
+    expect(activations).toBe(4);
+  });
+
+  it('a looper that returns without receiving while IPs wait fails with E_NO_PROGRESS', async () => {
+    const Lazy = defineComponent({ inPorts: { in: port.number() }, outPorts: {}, async run() {} });
+    const r = await makeNetwork({ nodes: { g: Gen, l: Lazy }, edges: ['g.out -> l.in'], iips: [[4, 'g.count']] }).run();
+    expect(r.status).toBe('failed');
+    expect(r.failure?.code).toBe('E_NO_PROGRESS');
+    expect(r.failure?.box).toBe('l');
+  });
+
+  it('closing an in-port early stops the sources upstream, through non-loopers too', async () => {
+    const TakeOne = defineComponent({
+      inPorts: { in: port.any() },
+      outPorts: { out: port.any() },
+      async run({ in: input }, { out }) {
+        const ip = await input.receive();
+        if (ip !== null) await out.send(ip);
+        input.close();
+      },
+    });
+    const got: unknown[] = [];
+    const r = await makeNetwork({
+      nodes: { g: Gen, p: PassNL, q: PassNL, t: TakeOne, c: collector(got) },
+      edges: ['g.out -> p.in', 'p.out -> q.in', 'q.out -> t.in', 't.out -> c.in'],
+      iips: [[10_000_000, 'g.count']],
+    }).run();
+    expect(r.status).toBe('finished');
+    expect(got).toEqual([1]);
+    expect(r.stats.boxes.find((b) => b.box === 'g')!.ipsOut).toBeLessThan(100);
+  });
+
+  it('an async box awaiting a timer is never reported as deadlocked, and timers run meanwhile', async () => {
+    const Sleepy = defineComponent({
+      inPorts: { in: port.any() },
+      outPorts: { out: port.any() },
+      async run({ in: input }, { out }) {
+        for (let ip = await input.receive(); ip !== null; ip = await input.receive()) {
+          await new Promise((r) => setTimeout(r, 2));
+          await out.send(ip);
+        }
+      },
+    });
+    const got: unknown[] = [];
+    const r = await makeNetwork({ nodes: { g: Gen, s: Sleepy, c: collector(got) }, edges: ['g.out -(1)-> s.in', 's.out -> c.in'], iips: [[20, 'g.count']] }).run();
+    expect(r.status).toBe('finished');
+    expect(got.length).toBe(20);
+  });
+
+  it('the event loop is not starved by a long network', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const { spec } = chain(PassNL, 3, 400_000);
+    const r = await makeNetwork(spec).run();
+    clearInterval(timer);
+    expect(r.status).toBe('finished');
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('stop() ends the run as interrupted after stopped loopers finished their finally blocks', async () => {
+    let cleaned = false;
+    const Slow = defineComponent({
+      inPorts: { in: port.any() },
+      outPorts: {},
+      async run({ in: input }, _out, ctx) {
+        try {
+          for (let ip = await input.receive(); ip !== null; ip = await input.receive()) ctx.drop(ip);
+        } finally {
+          await new Promise((r) => setTimeout(r, 10));
+          cleaned = true;
+        }
+      },
+    });
+    const net = makeNetwork({ nodes: { g: Gen, s: Slow }, edges: ['g.out -> s.in'], iips: [[1e9, 'g.count']] });
+    const done = net.run();
+    await new Promise((r) => setTimeout(r, 20));
+    net.stop();
+    const r = await done;
+    expect(r.status).toBe('interrupted');
+    expect(r.exitCode).toBe(130);
+    expect(cleaned).toBe(true);
+  });
+
+  it('can be stepped deterministically with runSlice', () => {
+    const { spec, got } = chain(PassNL, 2, 3);
+    const net = makeNetwork(spec);
+    const sched = (net as any).built.sched;
+    sched.start();
+    let steps = 0;
+    while (sched.readyCount > 0 && steps < 100) steps += sched.runSlice(1);
+    // Gen is a looper: its first activation runs inline, and the rest follows in microtasks.
+    expect(steps).toBeGreaterThan(0);
+    expect(got.length).toBeGreaterThan(0);
+  });
+});
+
+describe('failures', () => {
+  it('a non-looper that throws fails the network with box, component and stack', async () => {
+    const Bad = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: {},
+      process: {
+        in(ip) {
+          if (ip.kind === 'data' && ip.data === 3) throw new Error('three is bad');
+        },
+      },
+    });
+    const r = await makeNetwork({ nodes: { g: Gen, bad: Bad }, edges: ['g.out -> bad.in'], iips: [[10, 'g.count']] }).run();
+    expect(r.status).toBe('failed');
+    expect(r.exitCode).toBe(1);
+    expect(r.failure).toMatchObject({ box: 'bad', component: 'bad', message: 'three is bad' });
+    expect(r.failure?.stack).toContain('three is bad');
+  });
+
+  it('a looper that rejects mid-stream fails the network and stops the others', async () => {
+    let sourceStopped = false;
+    const Src = defineComponent({
+      inPorts: {},
+      outPorts: { out: port.number() },
+      async run(_i, { out }) {
+        try {
+          for (let i = 0; ; i++) await out.emit(i);
+        } finally {
+          sourceStopped = true;
+        }
+      },
+    });
+    const Bad = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: {},
+      async run({ in: input }, _o, ctx) {
+        for (let ip = await input.receive(); ip !== null; ip = await input.receive()) {
+          if (ip.kind === 'data' && ip.data === 50) throw new Error('async boom');
+          ctx.drop(ip);
+        }
+      },
+    });
+    const r = await makeNetwork({ nodes: { s: Src, bad: Bad }, edges: ['s.out -(2)-> bad.in'] }).run();
+    expect(r.status).toBe('failed');
+    expect(r.failure?.box).toBe('bad');
+    expect(r.failure?.message).toBe('async boom');
+    expect(sourceStopped).toBe(true);
+  });
+});
