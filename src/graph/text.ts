@@ -67,7 +67,7 @@ export type JsonScan =
       /** Start offset of each value, by path (`connections[3].tgt.port`), when requested. */
       paths: Map<string, number>;
       /** Object keys that appear twice in the same object (JSON.parse keeps the last). */
-      duplicates: { path: string; offset: number }[];
+      duplicates: { key: string; path: string; offset: number }[];
     }
   | { ok: false; offset: number; message: string };
 
@@ -94,7 +94,7 @@ export function joinPath(parent: string, key: string | number): string {
 export function scanJsonValue(text: string, from: number, options: JsonScanOptions = {}): JsonScan {
   const pathDepth = options.pathDepth ?? 0;
   const paths = new Map<string, number>();
-  const duplicates: { path: string; offset: number }[] = [];
+  const duplicates: { key: string; path: string; offset: number }[] = [];
   let pos = from;
 
   const fail = (message: string, at = pos): never => {
@@ -164,7 +164,7 @@ export function scanJsonValue(text: string, from: number, options: JsonScanOptio
         scanString();
         const key = JSON.parse(text.slice(keyStart, pos)) as string;
         const childPath = joinPath(path, key);
-        if (seen.has(key)) duplicates.push({ path: childPath, offset: keyStart });
+        if (seen.has(key)) duplicates.push({ key, path: childPath, offset: keyStart });
         seen.add(key);
         skipWs();
         if (text[pos] !== ':') fail(`expected ':' after key in JSON object, found ${describe()}`);
