@@ -152,6 +152,15 @@ export class Network {
     return { active, blocked, done, moved: this.built.sched.allTotals().sent };
   }
 
+  /**
+   * Boxes that are running but not at a port: loopers awaiting something else (a timer, I/O,
+   * a promise). If the process runs out of work while any remain, they await promises that
+   * nothing can settle: the CLI reports that as a stall.
+   */
+  runningBoxes(): { box: string; component: string }[] {
+    return [...this.built.boxes.values()].filter((b) => b.status === RUNNING).map((b) => ({ box: b.label, component: b.componentName }));
+  }
+
   /** The wait of every blocked box (the deadlock report's data). */
   waits(): WaitInfo[] {
     const out: WaitInfo[] = [];

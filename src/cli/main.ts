@@ -1,0 +1,113 @@
+/**
+ * The `weft` command. A contract that tests and users rely on:
+ *
+ *   weft run GRAPH [--capacity N] [--stats] [--components DIR]... [--unchecked] [--budget N]
+ *   weft check GRAPH [--components DIR]...
+ *   weft components [--components DIR]... [--json]
+ *   weft convert GRAPH --to json|fbp|dot
+ *
+ * stdout belongs to the network (core/Output) or to the command's result (convert,
+ * components); every diagnostic goes to stderr. Exit codes: 0 finished, 1 a box failed,
+ * 2 bad usage or invalid graph, 3 deadlock or stall, 130 interrupted (SIGINT), 143 SIGTERM.
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { createRegistry, GraphError, parseGraph, printDot, printFbp, readGraphFile, toJson } from '../index.ts';
+import { EXIT_USAGE, reportLoadError } from './load-error.ts';
+import { runCommand } from './run-command.ts';
+
+function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${v}'`);
+    return n;
+  };
+}
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function buildProgram(): Command {
+  const program = new Command('weft')
+    .description('Run flow-based programs: boxes joined by bounded connections')
+    .exitOverride()
+    .showHelpAfterError('(run weft --help for usage)');
+
+  program
+    .command('run')
+    .description('run a network until it ends')
+    .argument('<graph>', '.fbp or .json graph file')
+    .option('--capacity <n>', 'default connection capacity', positiveInt('--capacity'))
+    .option('--stats', 'print statistics to stderr at the end (and time spent per box)')
+    .option('--components <dir>', 'extra components directory (repeatable)', collect, [])
+    .option('--unchecked', 'turn IP ownership checks off (faster)')
+    .option('--budget <n>', 'port operations per activation', positiveInt('--budget'))
+    .action(async (graph: string, opts) => {
+      process.exitCode = await runCommand(graph, opts);
+    });
+
+  program
+    .command('check')
+    .description('validate a graph without running it')
+    .argument('<graph>', '.fbp or .json graph file')
+    .option('--components <dir>', 'extra components directory (repeatable)', collect, [])
+    .action(async (graph: string, opts) => {
+      try {
+        const { createNetwork } = await import('../index.ts');
+        await createNetwork(graph, { registry: createRegistry(opts.components) });
+        process.stderr.write(`weft: ${graph} is valid\n`);
+        process.exitCode = 0;
+      } catch (e) {
+        process.exitCode = reportLoadError(e);
+      }
+    });
+
+  program
+    .command('components')
+    .description('list the components and their ports')
+    .option('--components <dir>', 'extra components directory (repeatable)', collect, [])
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      try {
+        const { listComponents } = await import('./components-command.ts');
+        process.stdout.write(await listComponents(createRegistry(opts.components), !!opts.json));
+      } catch (e) {
+        process.exitCode = reportLoadError(e);
+      }
+    });
+
+  program
+    .command('convert')
+    .description('print a graph as JSON, .fbp or Graphviz dot')
+    .argument('<graph>', '.fbp or .json graph file')
+    .requiredOption('--to <format>', 'json, fbp or dot')
+    .action(async (graph: string, opts) => {
+      const to = String(opts.to);
+      if (!['json', 'fbp', 'dot'].includes(to)) {
+        process.stderr.write(`weft: --to must be json, fbp or dot, got '${to}'\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      try {
+        const parsed = parseGraph(await readGraphFile(graph), graph);
+        if (parsed.diagnostics.length > 0) throw new GraphError(parsed.diagnostics, graph);
+        const g = parsed.graph;
+        process.stdout.write(to === 'json' ? JSON.stringify(toJson(g), null, 2) + '\n' : to === 'fbp' ? printFbp(g) : printDot(g));
+      } catch (e) {
+        process.exitCode = reportLoadError(e);
+      }
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+      process.exitCode = ok ? 0 : EXIT_USAGE;
+      return;
+    }
+    throw e;
+  }
+}
+

@@ -1,0 +1,77 @@
+/**
+ * weft's public API: the only import path for users, the CLI and tools.
+ *
+ *   import { defineComponent, port, run } from 'weft';
+ *
+ * Authoring: defineComponent, port, and the port/IP types. Graphs: the loaders, printers and
+ * validation. Running: run() / createNetwork(), Network, RunResult and the reports. The
+ * standard components are `builtins` (and resolve by name in graphs: `core/Output`, ...).
+ */
+import { builtins } from '../components/index.ts';
+import type { Graph } from './graph/graph.ts';
+import type { Network, RunResult } from './network/network.ts';
+import { Registry } from './network/registry.ts';
+import { createNetwork as create, runGraph, type RunOptions } from './network/run.ts';
+
+export { defineComponent, isComponent } from './component/define.ts';
+export type {
+  BoxContext,
+  Component,
+  InPort,
+  InPorts,
+  LooperComponent,
+  NonLooperComponent,
+  NonLooperContext,
+  OutPort,
+  OutPorts,
+  SyncOutPort,
+  SyncOutPorts,
+  TextSink,
+} from './component/define.ts';
+export { port } from './component/port.ts';
+export type { Json, PortDecl, PortTypeName } from './component/port.ts';
+export type { BracketIP, DataIP, IP } from './ip/ip.ts';
+export { WeftError, isWeftError } from './errors.ts';
+export type { ErrorCode } from './errors.ts';
+
+export type { Diagnostic, DiagnosticCode } from './graph/diagnostic.ts';
+export { formatDiagnostic } from './graph/diagnostic.ts';
+export type { Edge, ExportedPort, Graph, IIP, Node, PortRef, SourceSpan } from './graph/graph.ts';
+export { emptyGraph, formatEdge } from './graph/graph.ts';
+export { parseFbp } from './graph/fbp/parser.ts';
+export { printFbp } from './graph/fbp/print.ts';
+export { parseJsonGraph, toJson } from './graph/json.ts';
+export { printDot } from './graph/dot.ts';
+export { validate } from './graph/validate.ts';
+export { parseGraph, readGraphFile } from './network/load.ts';
+
+export { Network, EXIT_CODES } from './network/network.ts';
+export type { BoxFailure, BoxStats, ConnectionStats, NetworkStats, RunResult, RunStatus } from './network/network.ts';
+export { formatDeadlock } from './network/termination.ts';
+export type { DeadlockReport, WaitInfo } from './network/termination.ts';
+export { Registry, SubnetError, componentShape } from './network/registry.ts';
+export { GraphError } from './network/run.ts';
+export type { RunOptions } from './network/run.ts';
+export { DEFAULT_BUDGET, DEFAULT_CAPACITY } from './scheduler/tuning.ts';
+export { builtins };
+
+/** A registry with the standard components and the given components directories. */
+export function createRegistry(directories: string[] = []): Registry {
+  return new Registry(builtins, directories);
+}
+
+function registryFor(opts: RunOptions): Registry {
+  if (!opts.registry) return createRegistry(opts.components);
+  for (const d of opts.components ?? []) opts.registry.addDirectory(d);
+  return opts.registry;
+}
+
+/** Load, validate and build a network (throws GraphError with diagnostics). */
+export async function createNetwork(source: string | Graph, opts: RunOptions = {}): Promise<Network> {
+  return create(source, registryFor(opts), opts);
+}
+
+/** Run a graph file or Graph to the end: the same function as `weft run`. */
+export async function run(source: string | Graph, opts: RunOptions = {}): Promise<RunResult> {
+  return runGraph(source, registryFor(opts), opts);
+}

@@ -1,0 +1,53 @@
+/**
+ * The one way to run a network, used by the `weft` command and by code alike:
+ * `run(graphFileOrGraph, options)` loads, validates, builds and runs, and resolves with a
+ * RunResult (finished, failed, deadlock, interrupted). Graph problems are thrown as a
+ * GraphError carrying every diagnostic, before anything runs.
+ */
+import { WeftError } from '../errors.ts';
+import type { Diagnostic } from '../graph/diagnostic.ts';
+import type { Graph } from '../graph/graph.ts';
+import { buildNetwork, type BuildOptions } from './build.ts';
+import { loadGraphFile, prepareGraph } from './load.ts';
+import { Network, type RunResult } from './network.ts';
+import { Registry } from './registry.ts';
+
+export interface RunOptions extends BuildOptions {
+  /** Where components come from; default: a registry of `builtins` plus `components` dirs. */
+  registry?: Registry;
+  /** Extra components directories (`DIR/<collection>/<Name>.ts|.fbp`). */
+  components?: string[];
+}
+
+export class GraphError extends WeftError {
+  readonly diagnostics: Diagnostic[];
+  readonly file?: string;
+  constructor(diagnostics: Diagnostic[], file?: string) {
+    super('E_GRAPH', `${file ?? 'graph'}: ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}`);
+    this.diagnostics = diagnostics;
+    this.file = file;
+  }
+}
+
+/** Load and validate; throws GraphError on any diagnostic. */
+export async function createNetwork(source: string | Graph, registry: Registry, opts: BuildOptions = {}): Promise<Network> {
+  const prepared = typeof source === 'string' ? await loadGraphFile(source, registry) : await prepareGraph(source, registry);
+  if (prepared.diagnostics.length > 0) {
+    throw new GraphError(prepared.diagnostics, typeof source === 'string' ? source : source.file);
+  }
+  const built = buildNetwork(
+    prepared.graph,
+    (node) => {
+      const e = registry.entry(node.component);
+      if (!e || e.kind !== 'component') throw new WeftError('E_INTERNAL', `component ${node.component} not loaded`);
+      return e.component;
+    },
+    opts,
+  );
+  return new Network(built);
+}
+
+export async function runGraph(source: string | Graph, registry: Registry, opts: BuildOptions = {}): Promise<RunResult> {
+  const net = await createNetwork(source, registry, opts);
+  return net.run();
+}
