@@ -128,6 +128,34 @@ function asChecked(box: Owner, op: string, ip: unknown): CheckedPacket {
   return ip;
 }
 
+// The checked operations as plain functions: hot paths call them directly behind a
+// `box.checked` test, so each call site stays monomorphic whichever modes a process mixes.
+
+export function releaseChecked(box: Owner, ip: unknown): Packet {
+  const p = asChecked(box, 'send', ip);
+  if (p.owner !== box || p.state !== LIVE) notOwned('send', box, p);
+  p.state = SENT;
+  box.owned--;
+  return new CheckedPacket(p.kind, p.peek(), null);
+}
+
+export function acquireChecked(box: Owner, ip: Packet): void {
+  (ip as CheckedPacket).owner = box;
+  box.owned++;
+}
+
+export function dropChecked(box: Owner, ip: unknown): void {
+  const p = asChecked(box, 'drop', ip);
+  if (p.owner !== box || p.state !== LIVE) notOwned('drop', box, p);
+  p.state = DROPPED;
+  box.owned--;
+}
+
+export function ownsChecked(box: Owner, ip: Packet): boolean {
+  const p = ip as CheckedPacket;
+  return p.owner === box && p.state === LIVE;
+}
+
 export const checkedOwnership: Ownership = {
   checked: true,
   create(box, kind, value) {
@@ -137,29 +165,10 @@ export const checkedOwnership: Ownership = {
   inFlight(kind, value) {
     return new CheckedPacket(kind, value, null);
   },
-  release(box, ip) {
-    const p = asChecked(box, 'send', ip);
-    if (p.owner !== box || p.state !== LIVE) notOwned('send', box, p);
-    p.state = SENT;
-    box.owned--;
-    const moved = new CheckedPacket(p.kind, p.peek(), null);
-    return moved;
-  },
-  acquire(box, ip) {
-    const p = ip as CheckedPacket;
-    p.owner = box;
-    box.owned++;
-  },
-  drop(box, ip) {
-    const p = asChecked(box, 'drop', ip);
-    if (p.owner !== box || p.state !== LIVE) notOwned('drop', box, p);
-    p.state = DROPPED;
-    box.owned--;
-  },
-  owns(box, ip) {
-    const p = ip as CheckedPacket;
-    return p.owner === box && p.state === LIVE;
-  },
+  release: releaseChecked,
+  acquire: acquireChecked,
+  drop: dropChecked,
+  owns: ownsChecked,
   valueOf(ip) {
     return (ip as CheckedPacket).peek();
   },

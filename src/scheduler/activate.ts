@@ -18,7 +18,7 @@
  *   4. Every stream port at end of stream: call `end` once, flush, terminate.
  */
 import { WeftError } from '../errors.ts';
-import type { IP } from '../ip/ip.ts';
+import { acquireChecked, dropChecked, ownsChecked, type IP } from '../ip/ip.ts';
 import { Box, P_NONE, READY, RUNNING, W_RECEIVE, isNonLooper, leakError } from './box.ts';
 
 export function activate(box: Box): void {
@@ -109,8 +109,7 @@ function runNonLooper(box: Box): void {
   const streams = box.streams;
   const n = streams.length;
   const handlers = box.handlers;
-  const own = box.own;
-  const checked = own.checked;
+  const checked = box.checked;
   const ctx = box.ctx;
   const out = box.outView;
   let budget = box.budget;
@@ -131,13 +130,13 @@ function runNonLooper(box: Box): void {
     }
     idle = 0;
     budget--;
-    own.acquire(box, ip);
+    if (checked) acquireChecked(box, ip);
     box.ipsIn++;
     if (port.index >= 0) ctx.element = port.index;
     handler(ip as IP<unknown>, out, ctx);
     if (checked) {
-      if (own.owns(box, ip)) {
-        own.drop(box, ip);
+      if (ownsChecked(box, ip)) {
+        dropChecked(box, ip);
         box.sched.totals.dropped++;
       }
       if (box.owned !== 0) throw leakError(box);

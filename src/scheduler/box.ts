@@ -49,6 +49,8 @@ export class Box implements Waiter, Owner {
   readonly own: Ownership;
   readonly budget: number;
   readonly looper: boolean;
+  /** Ownership checks on (the network's mode). */
+  readonly checked: boolean;
 
   ins: InPortImpl[] = [];
   outs: OutPortBase[] = [];
@@ -100,6 +102,7 @@ export class Box implements Waiter, Owner {
     this.own = sched.own;
     this.budget = budget;
     this.looper = component.style === 'looper';
+    this.checked = sched.own.checked;
     this.ctx = new BoxContextImpl(this);
   }
 

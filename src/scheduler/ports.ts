@@ -13,7 +13,7 @@
 import type { InPort, OutPort, SyncOutPort } from '../component/define.ts';
 import type { LocalConnection } from '../connection/local-queue.ts';
 import { WeftError } from '../errors.ts';
-import type { IP, Packet } from '../ip/ip.ts';
+import { acquireChecked, releaseChecked, type IP, type Packet } from '../ip/ip.ts';
 import type { Box } from './box.ts';
 import { P_RECEIVE, P_SEND } from './box.ts';
 import { MAX_OUTBOX } from './tuning.ts';
@@ -60,7 +60,7 @@ export class InPortImpl implements InPort<unknown> {
     if (c !== null) {
       const ip = c.tryReceive();
       if (ip !== undefined) {
-        box.own.acquire(box, ip);
+        if (box.checked) acquireChecked(box, ip);
         box.ipsIn++;
         return ip;
       }
@@ -150,7 +150,7 @@ export class OutPortBase {
 export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
   send(ip: IP<unknown>): boolean | Promise<boolean> {
     const box = this.box;
-    const p = box.own.release(box, ip);
+    const p = box.checked ? releaseChecked(box, ip) : (ip as Packet);
     if (--box.opsLeft < 0) return box.pend(P_SEND, this, p, true);
     const r = this.put(p);
     if (r !== undefined) return r;
@@ -175,7 +175,7 @@ export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
 export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown> {
   send(ip: IP<unknown>): boolean {
     const box = this.box;
-    const p = box.own.release(box, ip);
+    const p = box.checked ? releaseChecked(box, ip) : (ip as Packet);
     const ob = box.outbox;
     if (ob === null || ob.length === 0) {
       const r = this.put(p);
