@@ -61,13 +61,32 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
     if (fill === this.capacity) return false;
     this.buf[this.tail & this.mask] = ip;
     this.tail++;
-    if (fill + 1 > this.maxFill) this.maxFill = fill + 1;
+    if (fill >= this.maxFill) this.maxFill = fill + 1;
     const w = this.receiverWaiter;
     if (w !== null) {
       this.receiverWaiter = null;
       w.wake();
     }
     return true;
+  }
+
+  /**
+   * The sender's one call: 1 queued, 0 full (nothing changed), -1 the receiver closed its end.
+   * Same as trySend behind a receiverClosed test, in one call for the hot path.
+   */
+  offer(ip: P): number {
+    if (this.receiverClosed) return -1;
+    const fill = this.tail - this.head;
+    if (fill === this.capacity) return 0;
+    this.buf[this.tail & this.mask] = ip;
+    this.tail++;
+    if (fill >= this.maxFill) this.maxFill = fill + 1;
+    const w = this.receiverWaiter;
+    if (w !== null) {
+      this.receiverWaiter = null;
+      w.wake();
+    }
+    return 1;
   }
 
   /** Put an IP in regardless of capacity: used once, for an IIP on a connected port. */
@@ -147,4 +166,11 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
   get sendersOpen(): number {
     return this.senders;
   }
+}
+
+/** A connection whose receiver is gone: every offer fails. Unconnected and closed out-ports use it. */
+export function closedConnection<P>(): LocalConnection<P> {
+  const c = new LocalConnection<P>(1, 0);
+  c.receiverClosed = true;
+  return c;
 }

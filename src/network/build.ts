@@ -111,7 +111,7 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     for (const e of edges) {
       const src = outPorts.get(key(e.from.node, e.from.port, e.from.index));
       if (!src) throw new Error(`internal: no out-port for ${formatEdge(e)}`);
-      src.conn = conn;
+      src.attach(conn);
       src.edgeLabel = formatEdge(e);
       src.receiver = to.box;
       to.senders.push(src.box);

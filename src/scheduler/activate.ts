@@ -105,7 +105,7 @@ function runNonLooper(box: Box): void {
   box.status = RUNNING;
   box.activations++;
   if (!box.started && !startNonLooper(box)) return;
-  if (box.outbox !== null && box.outboxSize > 0 && !box.flushOutbox()) return;
+  if (box.outboxCount > 0 && !box.flushOutbox()) return;
   const streams = box.streams;
   const n = streams.length;
   const handlers = box.handlers;
@@ -148,7 +148,7 @@ function runNonLooper(box: Box): void {
         return;
       }
     }
-    if (box.outbox !== null && box.outboxSize > 0) {
+    if (box.outboxCount > 0) {
       box.rr = rr;
       box.flushOutbox();
       return;
@@ -179,7 +179,7 @@ function runNonLooper(box: Box): void {
     if (isNonLooper(comp) && comp.end) {
       comp.end(out as never, ctx);
       if (checked && box.owned !== 0) throw leakError(box);
-      if (box.outboxSize > 0 && !box.flushOutbox()) return;
+      if (box.outboxCount > 0 && !box.flushOutbox()) return;
     }
   }
   box.sched.terminate(box);

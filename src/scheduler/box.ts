@@ -88,6 +88,8 @@ export class Box implements Waiter, Owner {
   // non-looper
   outbox: (SyncOutPortImpl | Packet)[] | null = null;
   outboxHead = 0;
+  /** IPs waiting in the outbox. */
+  outboxCount = 0;
   started = false;
   ended = false;
   streams: InPortImpl[] = [];
@@ -206,8 +208,9 @@ export class Box implements Waiter, Owner {
 
   pushOutbox(port: SyncOutPortImpl, p: Packet): void {
     if (this.outbox === null) this.outbox = [];
-    if (this.outbox.length - this.outboxHead >= 2 * MAX_OUTBOX) outboxOverflow(this);
+    if (this.outboxCount >= MAX_OUTBOX) outboxOverflow(this);
     this.outbox.push(port, p);
+    this.outboxCount++;
   }
 
   /** Non-looper: move the outbox into its connections. False: blocked on a full one. */
@@ -223,6 +226,7 @@ export class Box implements Waiter, Owner {
       }
       ob[i] = ob[i + 1] = undefined as never;
       i += 2;
+      this.outboxCount--;
     }
     ob.length = 0;
     this.outboxHead = 0;
@@ -240,9 +244,6 @@ export class Box implements Waiter, Owner {
     return connected > 0;
   }
 
-  get outboxSize(): number {
-    return this.outbox === null ? 0 : (this.outbox.length - this.outboxHead) / 2;
-  }
 }
 
 /** The `ctx` handed to component bodies. */

@@ -11,7 +11,7 @@
  * same activation is end of stream (Morrison). An unconnected in-port is at end of stream.
  */
 import type { InPort, OutPort, SyncOutPort } from '../component/define.ts';
-import type { LocalConnection } from '../connection/local-queue.ts';
+import { closedConnection, type LocalConnection } from '../connection/local-queue.ts';
 import { WeftError } from '../errors.ts';
 import { acquireChecked, releaseChecked, type IP, type Packet } from '../ip/ip.ts';
 import type { Box } from './box.ts';
@@ -98,12 +98,17 @@ export class InPortImpl implements InPort<unknown> {
   }
 }
 
+/** Where sends to an unconnected or closed out-port go: it refuses every IP. */
+const REFUSING = closedConnection<Packet>();
+
 /** Shared by both out-port flavours: where IPs go and the internal put. */
 export class OutPortBase {
   readonly box: Box;
   readonly name: string;
   readonly index: number;
   conn: LocalConnection<Packet> | null = null;
+  /** The connection sends go to: `conn`, or REFUSING once closed or when unconnected. */
+  sink: LocalConnection<Packet> = REFUSING;
   closedByBox = false;
   edgeLabel = '';
   receiver: Box | null = null;
@@ -124,24 +129,33 @@ export class OutPortBase {
     return this.conn === null ? 0 : this.conn.size;
   }
 
+  attach(conn: LocalConnection<Packet>): void {
+    this.conn = conn;
+    this.sink = conn;
+  }
+
   /** Enqueue without budget: true queued, false dropped (closed/unconnected), undefined full. */
   put(p: Packet): boolean | undefined {
-    const c = this.conn;
-    if (c === null || this.closedByBox || c.receiverClosed) {
-      this.box.sched.totals.dropped++;
-      if (c !== null) this.box.sendRefused = true;
-      return false;
-    }
-    if (c.trySend(p)) {
+    const r = this.sink.offer(p);
+    if (r > 0) {
       this.box.ipsOut++;
       return true;
     }
-    return undefined;
+    return r === 0 ? undefined : this.refuse();
+  }
+
+  /** A send that cannot be delivered: the IP is dropped and counted. */
+  refuse(): false {
+    const box = this.box;
+    box.sched.totals.dropped++;
+    if (this.conn !== null && !this.closedByBox) box.sendRefused = true;
+    return false;
   }
 
   close(): void {
     if (this.closedByBox) return;
     this.closedByBox = true;
+    this.sink = REFUSING;
     if (this.conn !== null) this.conn.closeSender();
   }
 }
@@ -176,14 +190,11 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
   send(ip: IP<unknown>): boolean {
     const box = this.box;
     const p = box.checked ? releaseChecked(box, ip) : (ip as Packet);
-    const ob = box.outbox;
-    if (ob === null || ob.length === 0) {
+    if (box.outboxCount === 0) {
       const r = this.put(p);
       if (r !== undefined) return r;
-    } else if (this.conn === null || this.closedByBox || this.conn.receiverClosed) {
-      box.sched.totals.dropped++;
-      if (this.conn !== null) box.sendRefused = true;
-      return false;
+    } else if (this.sink.receiverClosed) {
+      return this.refuse();
     }
     box.pushOutbox(this, p);
     return true;
