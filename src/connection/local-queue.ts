@@ -3,6 +3,8 @@
  *
  * Layout: a plain array of power-of-two length with monotonic head/tail counters;
  *   slot = counter & mask; empty ⇔ head === tail; full ⇔ tail - head === capacity.
+ * The array starts with 2 slots and doubles (keeping order) when the queue outgrows it, up to
+ * the first power of two ≥ capacity, so idle connections stay small.
  * `capacity` need not be a power of two (only the backing array is), so no slot is wasted
  * and the full/empty rule has no special case. Counters are doubles and never wrap in
  * practice (2^53 IPs).
@@ -21,10 +23,15 @@ import type { ReceiveEnd, SendEnd, Waiter } from './connection.ts';
 
 export const MAX_CAPACITY = 1 << 20;
 
+/** Slots a connection's array starts with (it doubles as needed, up to the capacity). */
+const INITIAL_SLOTS = 2;
+
 export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
   readonly capacity: number;
   private buf: (P | undefined)[];
   private mask: number;
+  /** min(capacity, buf.length): below it a send needs no check beyond one compare. */
+  private limit: number;
   private head = 0;
   private tail = 0;
   private senders: number;
@@ -38,10 +45,12 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
       throw new RangeError(`connection capacity must be an integer in 1..${MAX_CAPACITY}, got ${capacity}`);
     }
     this.capacity = capacity;
-    let n = 1;
-    while (n < capacity) n <<= 1;
+    // The array starts small and doubles up to capacity as the queue fills: an idle network
+    // of many boxes does not pay for buffers it never uses.
+    const n = capacity === 1 ? 1 : INITIAL_SLOTS;
     this.buf = new Array(n);
     this.mask = n - 1;
+    this.limit = Math.min(capacity, n);
     this.senders = senders;
   }
 
@@ -58,7 +67,10 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
 
   trySend(ip: P): boolean {
     const fill = this.tail - this.head;
-    if (fill === this.capacity) return false;
+    if (fill >= this.limit) {
+      if (fill >= this.capacity) return false;
+      this.grow();
+    }
     this.buf[this.tail & this.mask] = ip;
     this.tail++;
     if (fill >= this.maxFill) this.maxFill = fill + 1;
@@ -77,7 +89,10 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
   offer(ip: P): number {
     if (this.receiverClosed) return -1;
     const fill = this.tail - this.head;
-    if (fill === this.capacity) return 0;
+    if (fill >= this.limit) {
+      if (fill >= this.capacity) return 0;
+      this.grow();
+    }
     this.buf[this.tail & this.mask] = ip;
     this.tail++;
     if (fill >= this.maxFill) this.maxFill = fill + 1;
@@ -103,6 +118,7 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
     for (let c = this.head; c < this.tail; c++) next[c & (n - 1)] = old[c & this.mask];
     this.buf = next;
     this.mask = n - 1;
+    this.limit = Math.min(this.capacity, n);
   }
 
   tryReceive(): P | undefined {

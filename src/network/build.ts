@@ -28,11 +28,9 @@ export interface BuildOptions extends SchedulerOptions {
 }
 
 export interface ConnectionInfo {
-  /** `A.OUT -> B.IN` (fan-in: the first edge, with `+N`). */
-  label: string;
   conn: LocalConnection<Packet>;
+  /** The receiving port; `to.from` are the sending ports (label: edgeLabel(to)). */
   to: InPortImpl;
-  from: OutPortBase[];
 }
 
 export interface BuiltNetwork {
@@ -105,19 +103,16 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     for (const e of edges) capacity = Math.max(capacity, e.capacity ?? 0);
     const conn = new LocalConnection<Packet>(capacity || defaultCapacity, edges.length);
     to.conn = conn;
-    const label = formatEdge(edges[0]) + (edges.length > 1 ? ` (+${edges.length - 1} more senders)` : '');
-    to.edgeLabel = label;
-    const from: OutPortBase[] = [];
-    for (const e of edges) {
+    const from: OutPortBase[] = new Array(edges.length);
+    edges.forEach((e, i) => {
       const src = outPorts.get(key(e.from.node, e.from.port, e.from.index));
       if (!src) throw new Error(`internal: no out-port for ${formatEdge(e)}`);
       src.attach(conn);
-      src.edgeLabel = formatEdge(e);
-      src.receiver = to.box;
-      to.senders.push(src.box);
-      from.push(src);
-    }
-    connections.push({ label, conn, to, from });
+      src.to = to;
+      from[i] = src;
+    });
+    to.from = from.length === 1 ? from[0] : from;
+    connections.push({ conn, to });
   }
 
   // IIPs.
@@ -134,14 +129,10 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     const comp = p.box.component;
     const isStream = comp.style === 'non-looper' && (comp as NonLooperComponent).process[p.port] !== undefined;
     if (p.conn === null && values.length === 1 && !isStream) {
-      p.hasIIP = true;
-      p.iip = values[0];
+      p.iip = { value: values[0], activation: -1 };
       continue;
     }
-    if (p.conn === null) {
-      p.conn = new LocalConnection<Packet>(values.length, 0);
-      p.edgeLabel = `IIP -> ${p.box.label}.${p.name}`;
-    }
+    if (p.conn === null) p.conn = new LocalConnection<Packet>(values.length, 0);
     for (const v of values) p.conn.preload(sched.own.inFlight('data', v));
   }
 
@@ -149,13 +140,21 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
   for (const box of boxes.values()) {
     const comp = box.component;
     if (comp.style !== 'non-looper') continue;
+    const streams: InPortImpl[] = [];
     for (const p of box.ins) {
       const h = comp.process[p.port];
       if (h === undefined) continue;
       if (p.conn === null) p.conn = new LocalConnection<Packet>(1, 0);
-      box.streams.push(p);
-      box.handlers.push(h as never);
+      p.handler = h as InPortImpl['handler'];
+      streams.push(p);
     }
+    // Arrays filled by push carry spare capacity; exact copies keep idle boxes small.
+    box.streams = streams.length === box.ins.length ? box.ins.slice() : streams.slice();
+  }
+  for (const box of boxes.values()) {
+    if (box.streams.length === box.ins.length && box.streams.length > 0) box.ins = box.streams;
+    else box.ins = box.ins.slice();
+    box.outs = box.outs.slice();
   }
 
   return { sched, boxes, connections };

@@ -12,7 +12,7 @@
 import { isWeftError } from '../errors.ts';
 import type { Box } from '../scheduler/box.ts';
 import { BLOCKED, DONE, READY, RUNNING, W_INPUT, W_SEND } from '../scheduler/box.ts';
-import type { InPortImpl, OutPortBase } from '../scheduler/ports.ts';
+import { edgeLabel, type InPortImpl, type OutPortBase } from '../scheduler/ports.ts';
 import type { Totals } from '../scheduler/scheduler.ts';
 import { STOP_GRACE_MS } from '../scheduler/tuning.ts';
 import type { BuiltNetwork } from './build.ts';
@@ -130,7 +130,7 @@ export class Network {
         busyMs: b.busyMs,
       })),
       connections: connections.map((c) => ({
-        edge: c.label,
+        edge: edgeLabel(c.to),
         carried: c.conn.carried,
         maxFill: c.conn.maxFill,
         capacity: c.conn.capacity,
@@ -176,7 +176,7 @@ function waitOf(b: Box): WaitInfo {
   const base = { box: b.label, component: b.componentName };
   if (b.waitKind === W_INPUT || b.waitPort === null) {
     const waitsOn = new Set<string>();
-    for (const p of b.ins) if (p.conn && !p.conn.closed && !p.closedByBox) for (const s of p.senders) if (s.status !== DONE) waitsOn.add(s.label);
+    for (const p of b.ins) if (p.conn && !p.conn.closed && !p.closedByBox) for (const s of p.senders()) if (s.box.status !== DONE) waitsOn.add(s.box.label);
     return { ...base, kind: 'input', waitsOn: [...waitsOn] };
   }
   if (b.waitKind === W_SEND) {
@@ -185,10 +185,10 @@ function waitOf(b: Box): WaitInfo {
       ...base,
       kind: 'send',
       port: p.name,
-      edge: p.edgeLabel,
+      edge: p.to ? edgeLabel(p.to) : undefined,
       fill: p.conn?.size,
       capacity: p.conn?.capacity,
-      waitsOn: p.receiver ? [p.receiver.label] : [],
+      waitsOn: p.to ? [p.to.box.label] : [],
     };
   }
   const p = b.waitPort as InPortImpl;
@@ -196,10 +196,10 @@ function waitOf(b: Box): WaitInfo {
     ...base,
     kind: 'receive',
     port: p.name,
-    edge: p.edgeLabel,
+    edge: edgeLabel(p),
     fill: p.conn?.size,
     capacity: p.conn?.capacity,
-    waitsOn: [...new Set(p.senders.filter((s) => s.status !== DONE).map((s) => s.label))],
+    waitsOn: [...new Set(p.senders().filter((s) => s.box.status !== DONE).map((s) => s.box.label))],
   };
 }
 

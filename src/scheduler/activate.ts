@@ -19,11 +19,11 @@
  */
 import { WeftError } from '../errors.ts';
 import { acquireChecked, dropChecked, ownsChecked, type IP } from '../ip/ip.ts';
-import { Box, P_NONE, READY, RUNNING, W_RECEIVE, isNonLooper, leakError } from './box.ts';
+import { Box, READY, RUNNING, W_RECEIVE, isNonLooper, leakError } from './box.ts';
 
 export function activate(box: Box): void {
   if (box.looper) {
-    if (box.pendKind !== P_NONE) {
+    if (box.pending) {
       if (box.resume()) box.sched.looperStarted(box);
       return;
     }
@@ -104,11 +104,10 @@ function looperReturned(box: Box, inAtStart: number): void {
 function runNonLooper(box: Box): void {
   box.status = RUNNING;
   box.activations++;
-  if (!box.started && !startNonLooper(box)) return;
+  if (box.phase === 0 && !startNonLooper(box)) return;
   if (box.outboxCount > 0 && !box.flushOutbox()) return;
   const streams = box.streams;
   const n = streams.length;
-  const handlers = box.handlers;
   const checked = box.checked;
   const ctx = box.ctx;
   const out = box.outView;
@@ -117,7 +116,7 @@ function runNonLooper(box: Box): void {
   let rr = box.rr;
   let port = streams[rr];
   let conn = port.conn!;
-  let handler = handlers[rr];
+  let handler = port.handler!;
   while (budget > 0) {
     const ip = conn.tryReceive();
     if (ip === undefined) {
@@ -125,7 +124,7 @@ function runNonLooper(box: Box): void {
       rr = rr + 1 === n ? 0 : rr + 1;
       port = streams[rr];
       conn = port.conn!;
-      handler = handlers[rr];
+      handler = port.handler!;
       continue;
     }
     idle = 0;
@@ -157,7 +156,7 @@ function runNonLooper(box: Box): void {
       rr = rr + 1 === n ? 0 : rr + 1;
       port = streams[rr];
       conn = port.conn!;
-      handler = handlers[rr];
+      handler = port.handler!;
     }
   }
   box.rr = rr;
@@ -173,8 +172,8 @@ function runNonLooper(box: Box): void {
       return;
     }
   }
-  if (!box.ended) {
-    box.ended = true;
+  if (box.phase !== 2) {
+    box.phase = 2;
     const comp = box.component;
     if (isNonLooper(comp) && comp.end) {
       comp.end(out as never, ctx);
@@ -190,6 +189,7 @@ function startNonLooper(box: Box): boolean {
   const comp = box.component;
   if (!isNonLooper(comp)) return false;
   const ctx = box.ctx;
+  if (box.streams.length < box.ins.length) ctx.params = {};
   for (const p of box.ins) {
     const name = p.port;
     if (comp.process[name] !== undefined) continue;
@@ -200,20 +200,20 @@ function startNonLooper(box: Box): boolean {
       if (ip !== undefined) {
         box.ipsIn++;
         box.sched.totals.dropped++;
-        ctx.params[name] = box.own.valueOf(ip);
+        ctx.params[name] = box.sched.own.valueOf(ip);
       } else if (p.conn.closed) {
         ctx.params[name] = decl.hasDefault ? decl.defaultValue : undefined;
       } else {
         box.block(W_RECEIVE, p);
         return false;
       }
-    } else if (p.hasIIP) {
-      ctx.params[name] = p.iip;
+    } else if (p.iip !== null) {
+      ctx.params[name] = p.iip.value;
     } else {
       ctx.params[name] = decl.hasDefault ? decl.defaultValue : undefined;
     }
   }
   ctx.state = comp.state ? comp.state() : undefined;
-  box.started = true;
+  box.phase = 1;
   return true;
 }

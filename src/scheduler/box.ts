@@ -19,11 +19,14 @@
 import type { BoxContext, Component, NonLooperComponent, TextSink } from '../component/define.ts';
 import type { Waiter } from '../connection/connection.ts';
 import { WeftError } from '../errors.ts';
-import type { IP, IPKind, Owner, Ownership, Packet } from '../ip/ip.ts';
+import type { IP, IPKind, Owner, Packet } from '../ip/ip.ts';
 import type { InPortImpl, OutPortBase, SyncOutPortImpl } from './ports.ts';
 import { outboxOverflow } from './ports.ts';
 import type { Scheduler } from './scheduler.ts';
 import { MAX_OUTBOX } from './tuning.ts';
+
+const NO_PORTS: InPortImpl[] = [];
+const NO_PARAMS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 export const READY = 0;
 export const RUNNING = 1;
@@ -46,7 +49,6 @@ export class Box implements Waiter, Owner {
   readonly componentName: string;
   readonly component: Component;
   readonly sched: Scheduler;
-  readonly own: Ownership;
   readonly budget: number;
   readonly looper: boolean;
   /** Ownership checks on (the network's mode). */
@@ -74,11 +76,8 @@ export class Box implements Waiter, Owner {
   // looper
   opsLeft = 0;
   activationId = 0;
-  pendKind = P_NONE;
-  pendPort: InPortImpl | OutPortBase | null = null;
-  pendIP: Packet | null = null;
-  private resolveOp: ((v: unknown) => void) | null = null;
-  private rejectOp: ((e: unknown) => void) | null = null;
+  /** The suspended operation; made at the first suspension and reused (loopers only). */
+  op: PendingOp | null = null;
 
   /** A send failed because its receiver closed (checked after each non-looper call). */
   sendRefused = false;
@@ -86,14 +85,15 @@ export class Box implements Waiter, Owner {
   activation: Promise<void> | null = null;
 
   // non-looper
+  /** Port/IP pairs waiting for room, from `outboxHead` on; made at first use. */
   outbox: (SyncOutPortImpl | Packet)[] | null = null;
   outboxHead = 0;
   /** IPs waiting in the outbox. */
   outboxCount = 0;
-  started = false;
-  ended = false;
-  streams: InPortImpl[] = [];
-  handlers: ((ip: IP<unknown>, out: unknown, ctx: unknown) => void)[] = [];
+  /** 0 params not read yet, 1 running, 2 `end` was called. */
+  phase = 0;
+  /** Non-looper: the in-ports with a handler (the same array as `ins` when all have one). */
+  streams: InPortImpl[] = NO_PORTS;
   rr = 0;
 
   constructor(sched: Scheduler, label: string, componentName: string, component: Component, budget: number) {
@@ -101,7 +101,6 @@ export class Box implements Waiter, Owner {
     this.label = label;
     this.componentName = componentName;
     this.component = component;
-    this.own = sched.own;
     this.budget = budget;
     this.looper = component.style === 'looper';
     this.checked = sched.own.checked;
@@ -143,12 +142,13 @@ export class Box implements Waiter, Owner {
   pend(kind: number, port: InPortImpl | OutPortBase, ip: Packet | null, yielding: boolean): Promise<any> {
     const sched = this.sched;
     if (sched.stopped) throw sched.stoppedError();
-    this.pendKind = kind;
-    this.pendPort = port;
-    this.pendIP = ip;
+    const op = (this.op ??= new PendingOp());
+    op.kind = kind;
+    op.port = port;
+    op.ip = ip;
     const promise = new Promise((resolve, reject) => {
-      this.resolveOp = resolve;
-      this.rejectOp = reject;
+      op.resolve = resolve;
+      op.reject = reject;
     });
     sched.looperParked(this);
     if (yielding) {
@@ -161,32 +161,35 @@ export class Box implements Waiter, Owner {
     return promise;
   }
 
+  /** Whether a looper has a suspended operation to complete. */
+  get pending(): boolean {
+    return this.op !== null && this.op.kind !== P_NONE;
+  }
+
   /**
    * Scheduler: complete the pending operation. Returns false (and parks again) when it still
    * cannot complete (a wake-up shared with another sender, or a budget yield on a port that
    * is not ready).
    */
   resume(): boolean {
-    const port = this.pendPort!;
+    const op = this.op!;
+    const port = op.port!;
     let result: boolean | Packet | null | undefined;
-    if (this.pendKind === P_RECEIVE) {
+    if (op.kind === P_RECEIVE) {
       result = (port as InPortImpl).take();
       if (result === undefined) {
         this.block(W_RECEIVE, port);
         return false;
       }
     } else {
-      result = (port as OutPortBase).put(this.pendIP!);
+      result = (port as OutPortBase).put(op.ip!);
       if (result === undefined) {
         this.block(W_SEND, port);
         return false;
       }
-      this.pendIP = null;
     }
-    const resolve = this.resolveOp!;
-    this.pendKind = P_NONE;
-    this.pendPort = null;
-    this.resolveOp = this.rejectOp = null;
+    const resolve = op.resolve!;
+    op.clear();
     this.opsLeft = this.budget;
     resolve(result);
     return true;
@@ -194,16 +197,16 @@ export class Box implements Waiter, Owner {
 
   /** Network stopping: throw E_STOPPED into a suspended body so its finally blocks run. */
   abortPending(err: unknown): void {
-    const reject = this.rejectOp;
-    if (reject === null) return;
-    this.pendKind = P_NONE;
-    this.resolveOp = this.rejectOp = null;
+    const op = this.op;
+    if (op === null || op.reject === null) return;
+    const reject = op.reject;
+    op.clear();
     reject(err);
   }
 
   createPacket(kind: IPKind, value: unknown): Packet {
     this.sched.totals.created++;
-    return this.own.create(this, kind, value);
+    return this.sched.own.create(this, kind, value);
   }
 
   pushOutbox(port: SyncOutPortImpl, p: Packet): void {
@@ -246,11 +249,26 @@ export class Box implements Waiter, Owner {
 
 }
 
+/** A looper's suspended port operation and the settle functions of its Promise. */
+export class PendingOp {
+  kind = P_NONE;
+  port: InPortImpl | OutPortBase | null = null;
+  ip: Packet | null = null;
+  resolve: ((v: unknown) => void) | null = null;
+  reject: ((e: unknown) => void) | null = null;
+  clear(): void {
+    this.kind = P_NONE;
+    this.port = null;
+    this.ip = null;
+    this.resolve = this.reject = null;
+  }
+}
+
 /** The `ctx` handed to component bodies. */
 export class BoxContextImpl implements BoxContext {
   private readonly box: Box;
   /** Non-looper: param values and per-box state. */
-  params: Record<string, unknown> = {};
+  params: Record<string, unknown> = NO_PARAMS;
   state: unknown = undefined;
   /** Non-looper: array element of the stream port the current IP came from (0 for plain ports). */
   element = 0;
@@ -278,7 +296,7 @@ export class BoxContextImpl implements BoxContext {
   }
   drop(ip: IP<unknown>): void {
     const box = this.box;
-    box.own.drop(box, ip);
+    box.sched.own.drop(box, ip);
     box.sched.totals.dropped++;
   }
 }

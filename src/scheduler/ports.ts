@@ -26,14 +26,16 @@ export class InPortImpl implements InPort<unknown> {
   /** Element index for array ports, -1 for plain ports. */
   readonly index: number;
   conn: LocalConnection<Packet> | null = null;
-  hasIIP = false;
-  iip: unknown = undefined;
-  /** Activation in which the IIP was last handed out (loopers). */
-  private iipActivation = -1;
+  /** An IIP and no edge: the value, and the activation that last received it (loopers). */
+  iip: { value: unknown; activation: number } | null = null;
   closedByBox = false;
-  /** For reports: the edge feeding this port and the boxes that send into it. */
-  edgeLabel = '';
-  senders: Box[] = [];
+  /**
+   * For reports: the out-port sending into this port, or the list of them (fan-in), or null
+   * (unconnected or IIP). One sender is kept without an array to keep idle boxes small.
+   */
+  from: OutPortBase | readonly OutPortBase[] | null = null;
+  /** Non-looper stream ports: the handler called for each IP. */
+  handler: ((ip: IP<unknown>, out: unknown, ctx: unknown) => void) | null = null;
 
   constructor(box: Box, name: string, index: number) {
     this.box = box;
@@ -43,14 +45,19 @@ export class InPortImpl implements InPort<unknown> {
   }
 
   get connected(): boolean {
-    return this.conn !== null || this.hasIIP;
+    return this.conn !== null || this.iip !== null;
+  }
+
+  senders(): readonly OutPortBase[] {
+    const f = this.from;
+    return f === null ? NONE : f instanceof OutPortBase ? [f] : f;
   }
 
   /** True when a receive would return end of stream now. */
   atEnd(): boolean {
     const c = this.conn;
     if (c !== null) return this.closedByBox || (c.closed && c.size === 0);
-    return !this.hasIIP || this.iipActivation === this.box.activationId;
+    return this.iip === null || this.iip.activation === this.box.activationId;
   }
 
   /** Receive without budget or stop checks: an IP, null (end of stream) or undefined (wait). */
@@ -66,10 +73,11 @@ export class InPortImpl implements InPort<unknown> {
       }
       return c.closed || this.closedByBox ? null : undefined;
     }
-    if (this.hasIIP && this.iipActivation !== box.activationId) {
-      this.iipActivation = box.activationId;
+    const iip = this.iip;
+    if (iip !== null && iip.activation !== box.activationId) {
+      iip.activation = box.activationId;
       box.ipsIn++;
-      return box.createPacket('data', this.iip);
+      return box.createPacket('data', iip.value);
     }
     return null;
   }
@@ -98,6 +106,18 @@ export class InPortImpl implements InPort<unknown> {
   }
 }
 
+const NONE: readonly OutPortBase[] = Object.freeze([]);
+
+/** `A.out -> B.in`, made when a report needs it (ports keep no label strings). */
+export function edgeLabel(to: InPortImpl): string {
+  const target = `${to.box.label}.${to.name}`;
+  const from = to.senders();
+  if (from.length === 0) return `IIP -> ${target}`;
+  const first = from[0];
+  const more = from.length > 1 ? ` (+${from.length - 1} more senders)` : '';
+  return `${first.box.label}.${first.name} -> ${target}${more}`;
+}
+
 /** Where sends to an unconnected or closed out-port go: it refuses every IP. */
 const REFUSING = closedConnection<Packet>();
 
@@ -110,8 +130,8 @@ export class OutPortBase {
   /** The connection sends go to: `conn`, or REFUSING once closed or when unconnected. */
   sink: LocalConnection<Packet> = REFUSING;
   closedByBox = false;
-  edgeLabel = '';
-  receiver: Box | null = null;
+  /** For reports: the in-port this one sends to. */
+  to: InPortImpl | null = null;
 
   constructor(box: Box, name: string, index: number) {
     this.box = box;
