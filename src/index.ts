@@ -10,6 +10,7 @@
 import { builtins } from '../components/index.ts';
 import type { Graph } from './graph/graph.ts';
 import type { Network, RunResult } from './network/network.ts';
+import { installSubnetLoader } from './network/load.ts';
 import { Registry } from './network/registry.ts';
 import { createNetwork as create, runGraph, type RunOptions } from './network/run.ts';
 
@@ -57,7 +58,9 @@ export { builtins };
 
 /** A registry with the standard components and the given components directories. */
 export function createRegistry(directories: string[] = []): Registry {
-  return new Registry(builtins, directories);
+  const registry = new Registry(builtins, directories);
+  installSubnetLoader(registry);
+  return registry;
 }
 
 function registryFor(opts: RunOptions): Registry {

@@ -32,12 +32,13 @@ export async function listComponents(registry: Registry, json: boolean): Promise
     });
   }
   if (json) return JSON.stringify(infos, null, 2) + '\n';
-  const fmt = (p: PortInfo) => `${p.name}${p.array ? '[]' : ''}: ${p.type}${p.required ? '' : '?'}`;
+  // `?` marks optional in-ports; out-ports are all optional, so they carry no mark.
+  const fmt = (p: PortInfo, mark = true) => `${p.name}${p.array ? '[]' : ''}: ${p.type}${p.required || !mark ? '' : '?'}`;
   return (
     infos
       .map((i) => {
-        const ins = i.inPorts.map(fmt).join(', ') || '-';
-        const outs = i.outPorts.map(fmt).join(', ') || '-';
+        const ins = i.inPorts.map((p) => fmt(p)).join(', ') || '-';
+        const outs = i.outPorts.map((p) => fmt(p, false)).join(', ') || '-';
         return `${i.name}${i.kind === 'subnet' ? ' (subnet)' : ''}\n  ${i.description ?? ''}\n  in:  ${ins}\n  out: ${outs}`;
       })
       .join('\n') + '\n'

@@ -99,6 +99,11 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  if (argv.length <= 2) {
+    process.stderr.write(program.helpInformation());
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   try {
     await program.parseAsync(argv);
   } catch (e) {

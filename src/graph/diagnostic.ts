@@ -31,8 +31,8 @@ export interface Diagnostic {
 export function formatSpan(span: SourceSpan | undefined, fallbackFile?: string): string {
   const file = span?.file ?? fallbackFile ?? '<graph>';
   if (!span) return file;
-  if (span.path !== undefined) return `${file}: ${span.path}`;
-  return `${file}:${span.line}:${span.col}`;
+  const at = span.line > 0 ? `${file}:${span.line}:${span.col}` : file;
+  return span.path !== undefined ? `${at}: ${span.path}` : at;
 }
 
 export function formatDiagnostic(d: Diagnostic, fallbackFile?: string): string {

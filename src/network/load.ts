@@ -63,6 +63,7 @@ export async function loadGraphFile(file: string, registry: Registry, stack: str
   return prepareGraph(parsed.graph, registry, stack);
 }
 
-function installSubnetLoader(registry: Registry): void {
+/** Let the registry load graph files as subnets (parse, load components, validate, flatten). */
+export function installSubnetLoader(registry: Registry): void {
   registry.subnetLoader ??= (file, reg, stack) => loadGraphFile(file, reg, stack);
 }

@@ -162,7 +162,10 @@ export function componentShape(c: Component): ComponentShape {
     for (const [n, d] of Object.entries(ports)) out[n] = { type: d.type, isArray: d.isArray, required: d.required, hasDefault: d.hasDefault };
     return out;
   };
-  return { inPorts: side(c.inPorts), outPorts: side(c.outPorts) };
+  // Out-ports are never required (port.ts): an unconnected one refuses sends.
+  const outPorts = side(c.outPorts);
+  for (const p of Object.values(outPorts)) p.required = false;
+  return { inPorts: side(c.inPorts), outPorts };
 }
 
 /** A subnet's ports are its exported ports, shaped like the inner ports they expose. */
