@@ -32,45 +32,47 @@ export default defineComponent({
       if (sink.write(text)) return undefined;
       return waitEvent(sink, 'drain', ctx.signal);
     };
-    for (;;) {
-      let ip = input.receive();
-      if (ip instanceof Promise) {
-        if (buf.length > 0) {
-          const w = flush();
-          if (w !== undefined) {
-            handled(ip);
-            await w;
-          }
-        }
-        ip = await ip;
-      }
-      if (ip === null) break;
-      if (ip.kind === 'data') {
-        buf += lineOf(ip.data) + '\n';
-        if (buf.length >= WRITE_CHUNK) {
+    try {
+      for (;;) {
+        // About to wait for input: print what is gathered first (before the receive, so that no
+        // IP is taken off the connection while the box waits for 'drain').
+        if (buf.length > 0 && input.queued === 0) {
           const w = flush();
           if (w !== undefined) await w;
         }
-      }
-      if (pass) {
-        const ok = out.send(ip);
-        if (ok instanceof Promise) {
-          if (buf.length > 0) {
+        let ip = input.receive();
+        if (ip instanceof Promise) ip = await ip;
+        if (ip === null) break;
+        if (ip.kind === 'data') {
+          buf += lineOf(ip.data) + '\n';
+          if (buf.length >= WRITE_CHUNK) {
             const w = flush();
-            if (w !== undefined) {
-              handled(ok);
-              await w;
-            }
+            if (w !== undefined) await w;
           }
-          await ok;
         }
-      } else {
-        ctx.drop(ip);
+        if (pass) {
+          const ok = out.send(ip);
+          if (ok instanceof Promise) {
+            if (buf.length > 0) {
+              const w = flush();
+              if (w !== undefined) {
+                handled(ok);
+                await w;
+              }
+            }
+            await ok;
+          }
+        } else {
+          ctx.drop(ip);
+        }
       }
-    }
-    if (buf.length > 0) {
-      const w = flush();
-      if (w !== undefined) await w;
+      if (buf.length > 0) {
+        const w = flush();
+        if (w !== undefined) await w;
+      }
+    } finally {
+      // Stopped (Ctrl-C, a failure elsewhere): print the lines already received.
+      if (buf.length > 0 && ctx.signal.aborted) sink.write(buf);
     }
   },
 });

@@ -11,14 +11,15 @@
  * buffering without bound. At end of stream it ends the file and awaits 'finish' (then
  * 'close', so the file is closed when the box ends) before returning. If the network stops
  * (ctx.signal aborts, or a port operation throws E_STOPPED) the `finally` still writes the
- * whole lines gathered so far and ends the file: the file never holds a torn line. A file that cannot be written fails the box with a message
+ * whole lines gathered so far and ends the file: the file never holds a torn line, and holds
+ * every IP the box received. A file that cannot be written fails the box with a message
  * naming the path.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { defineComponent } from '../../src/component/define.ts';
 import { port } from '../../src/component/port.ts';
-import { NONE, handled, lineOf, readParam } from '../support.ts';
+import { NONE, lineOf, readParam } from '../support.ts';
 
 const WRITE_CHUNK = 65536;
 
@@ -59,17 +60,15 @@ export default defineComponent({
     let ended = false;
     try {
       for (;;) {
-        let ip = input.receive();
-        if (ip instanceof Promise) {
-          if (buf.length > 0) {
-            const w = flush();
-            if (w !== undefined) {
-              handled(ip);
-              await w;
-            }
-          }
-          ip = await ip;
+        // About to wait for input: write what is gathered first. Flushing before the receive
+        // (not while it is pending) means no IP is ever taken off the connection while the
+        // box waits for 'drain', so a stop there loses nothing that was received.
+        if (buf.length > 0 && input.queued === 0) {
+          const w = flush();
+          if (w !== undefined) await w;
         }
+        let ip = input.receive();
+        if (ip instanceof Promise) ip = await ip;
         if (ip === null) break;
         if (ip.kind === 'data') {
           buf += lineOf(ip.data) + '\n';

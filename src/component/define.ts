@@ -37,6 +37,8 @@ export interface InPort<T> {
   readonly name: string;
   /** Whether an edge or IIP feeds this port. */
   readonly connected: boolean;
+  /** IPs waiting on this port now (a receive would not suspend while this is above 0). */
+  readonly queued: number;
   /**
    * The next IP, or null at end of stream (every sender closed and the queue drained, the
    * port was closed by this box, or an IIP port already read in this activation). Returns a

@@ -48,6 +48,12 @@ export class InPortImpl implements InPort<unknown> {
     return this.conn !== null || this.iip !== null;
   }
 
+  get queued(): number {
+    const c = this.conn;
+    if (c !== null) return this.closedByBox ? 0 : c.size;
+    return this.iip !== null && this.iip.activation !== this.box.activationId ? 1 : 0;
+  }
+
   senders(): readonly OutPortBase[] {
     const f = this.from;
     return f === null ? NONE : f instanceof OutPortBase ? [f] : f;
