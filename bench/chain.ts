@@ -46,6 +46,7 @@ import { port } from '../src/component/port.ts';
 import { buildNetwork, type BuildOptions } from '../src/network/build.ts';
 import { Network } from '../src/network/network.ts';
 import { chainGraph, nullSink, PassLooper, PassNL, type Item } from './_boxes.ts';
+import { ringRun } from './_ring.ts';
 import { envInt, fmtNum, fmtRatio, log, machine, machineLine, now, output, RUNS, stats, table, type Stats } from './_util.ts';
 
 const N = envInt('CHAIN_N', 1_000_000);
@@ -240,6 +241,7 @@ console.error(machineLine(m));
 log(`N=${N} NOFLO_N=${NOFLO_N} BENCH_RUNS=${RUNS} floor runs=${FLOOR_RUNS}×3`);
 
 floorSegment('start');
+await measure('ring', '(info) bare ring pipeline: 10 stages, capacity 10, no scheduler (bench/_ring.ts)', N, ringRun(HOPS));
 const W: [string, string, Component, BuildOptions][] = [
   ['weft.nl', 'weft non-looper, checked (default), cap 10', PassNL, {}],
   ['weft.nl.unchecked', 'weft non-looper, unchecked, cap 10', PassNL, { checked: false }],
