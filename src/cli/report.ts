@@ -62,7 +62,7 @@ export function formatStats(s: NetworkStats): string {
     '',
     table(
       ['box', 'component', 'state', 'in', 'out', 'activations', 'busy ms'],
-      s.boxes.map((b) => [b.box, b.component, b.state, b.ipsIn, b.ipsOut, b.activations, b.busyMs.toFixed(1)]),
+      s.boxes.map((b) => [b.box, b.component, b.state, b.ipsIn, b.ipsOut, b.activations, s.timing ? b.busyMs.toFixed(1) : '-']),
     ),
   ];
   if (s.connections.length > 0) {
@@ -77,6 +77,6 @@ export function formatStats(s: NetworkStats): string {
   return out.join('\n');
 }
 
-export function statusLine(elapsedMs: number, a: { active: number; blocked: number; done: number; moved: number }): string {
-  return `weft: ${seconds(elapsedMs)}  ${count(a.moved)} IPs moved  ${a.active} active  ${a.blocked} blocked  ${a.done} done`;
+export function statusLine(elapsedMs: number, a: { active: number; blocked: number; done: number; sends: number }): string {
+  return `weft: ${seconds(elapsedMs)}  ${count(a.sends)} IP sends  ${a.active} active  ${a.blocked} blocked  ${a.done} done`;
 }

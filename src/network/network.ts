@@ -52,6 +52,8 @@ export interface ConnectionStats {
 
 export interface NetworkStats {
   elapsedMs: number;
+  /** Whether time per box was measured (busyMs is 0 otherwise). */
+  timing: boolean;
   totals: Totals;
   boxes: BoxStats[];
   connections: ConnectionStats[];
@@ -119,6 +121,7 @@ export class Network {
     const end = this.endedAt || performance.now();
     return {
       elapsedMs: this.startedAt ? end - this.startedAt : 0,
+      timing: sched.timing,
       totals: sched.allTotals(),
       boxes: [...boxes.values()].map((b) => ({
         box: b.label,
@@ -139,8 +142,8 @@ export class Network {
     };
   }
 
-  /** Counts of boxes by state, for a live status line. */
-  activity(): { active: number; blocked: number; done: number; moved: number } {
+  /** Counts of boxes by state and of sends so far (IP moves), for a live status line. */
+  activity(): { active: number; blocked: number; done: number; sends: number } {
     let active = 0;
     let blocked = 0;
     let done = 0;
@@ -149,7 +152,7 @@ export class Network {
       else if (b.status === BLOCKED) blocked++;
       else active++;
     }
-    return { active, blocked, done, moved: this.built.sched.allTotals().sent };
+    return { active, blocked, done, sends: this.built.sched.allTotals().sent };
   }
 
   /**
