@@ -23,8 +23,8 @@ export interface SendEnd<P> {
   readonly capacity: number;
   /** True once the receiver closed its end: a send must fail and drop its IP. */
   readonly receiverClosed: boolean;
-  /** Enqueue if there is room. False when full (nothing changed). */
-  trySend(ip: P): boolean;
+  /** Enqueue: 1 queued, 0 full (nothing changed), -1 the receiver closed its end. */
+  offer(ip: P): number;
   /** Call `w.wake()` once, when there is room or the receiver closed. */
   waitNonFull(w: Waiter): void;
   /** One sender is done; when the last sender is done the connection closes. */

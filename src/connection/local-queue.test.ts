@@ -16,13 +16,13 @@ function rng(seed: number) {
 describe('LocalConnection', () => {
   it('is FIFO and bounded by its capacity (not a power of two)', () => {
     const c = new LocalConnection<number>(3, 1);
-    expect(c.trySend(1)).toBe(true);
-    expect(c.trySend(2)).toBe(true);
-    expect(c.trySend(3)).toBe(true);
-    expect(c.trySend(4)).toBe(false);
+    expect(c.offer(1)).toBe(1);
+    expect(c.offer(2)).toBe(1);
+    expect(c.offer(3)).toBe(1);
+    expect(c.offer(4)).toBe(0);
     expect(c.size).toBe(3);
     expect(c.tryReceive()).toBe(1);
-    expect(c.trySend(4)).toBe(true);
+    expect(c.offer(4)).toBe(1);
     expect([c.tryReceive(), c.tryReceive(), c.tryReceive(), c.tryReceive()]).toEqual([2, 3, 4, undefined]);
     expect(c.maxFill).toBe(3);
     expect(c.carried).toBe(4);
@@ -46,7 +46,7 @@ describe('LocalConnection', () => {
         };
         for (let step = 0; step < 20_000; step++) {
           if (r() < 0.5) {
-            if (c.trySend(next)) next++;
+            if (c.offer(next) === 1) next++;
             else if (c.size !== capacity) fail(`send refused at size ${c.size}`);
           } else {
             const v = c.tryReceive();
@@ -68,9 +68,9 @@ describe('LocalConnection', () => {
     const w = { wake: () => wakes++ };
     c.waitNonEmpty(w);
     expect(wakes).toBe(0);
-    c.trySend(1);
+    c.offer(1);
     expect(wakes).toBe(1);
-    c.trySend(2);
+    c.offer(2);
     expect(wakes).toBe(1); // called once, then forgotten
     c.waitNonEmpty(w); // not empty: the re-check wakes at once
     expect(wakes).toBe(2);
@@ -78,18 +78,19 @@ describe('LocalConnection', () => {
 
   it('wakes every waiting sender when room appears, and when the receiver closes', () => {
     const c = new LocalConnection<number>(1, 2);
-    c.trySend(1);
+    c.offer(1);
     const woke: string[] = [];
     c.waitNonFull({ wake: () => woke.push('a') });
     c.waitNonFull({ wake: () => woke.push('b') });
     c.tryReceive();
     expect(woke).toEqual(['a', 'b']);
-    c.trySend(2);
+    c.offer(2);
     c.waitNonFull({ wake: () => woke.push('c') });
     expect(c.closeReceiver()).toBe(1);
     expect(woke).toEqual(['a', 'b', 'c']);
     expect(c.receiverClosed).toBe(true);
     expect(c.size).toBe(0);
+    expect(c.offer(3)).toBe(-1);
   });
 
   it('closes when the last of its senders closes, and wakes the receiver then', () => {

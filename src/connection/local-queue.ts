@@ -65,26 +65,8 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
     return this.tail;
   }
 
-  trySend(ip: P): boolean {
-    const fill = this.tail - this.head;
-    if (fill >= this.limit) {
-      if (fill >= this.capacity) return false;
-      this.grow();
-    }
-    this.buf[this.tail & this.mask] = ip;
-    this.tail++;
-    if (fill >= this.maxFill) this.maxFill = fill + 1;
-    const w = this.receiverWaiter;
-    if (w !== null) {
-      this.receiverWaiter = null;
-      w.wake();
-    }
-    return true;
-  }
-
   /**
    * The sender's one call: 1 queued, 0 full (nothing changed), -1 the receiver closed its end.
-   * Same as trySend behind a receiverClosed test, in one call for the hot path.
    */
   offer(ip: P): number {
     if (this.receiverClosed) return -1;
