@@ -19,7 +19,7 @@
  */
 import { WeftError } from '../errors.ts';
 import { acquireChecked, dropChecked, ownsChecked, type IP } from '../ip/ip.ts';
-import { Box, READY, RUNNING, W_RECEIVE, isNonLooper, leakError } from './box.ts';
+import { BLOCKED, Box, READY, RUNNING, W_INPUT, W_RECEIVE, isNonLooper, leakError } from './box.ts';
 
 export function activate(box: Box): void {
   if (box.looper) {
@@ -165,11 +165,22 @@ function runNonLooper(box: Box): void {
     box.sched.enqueue(box);
     return;
   }
-  for (let i = 0; i < n; i++) {
-    const c = streams[i].conn!;
-    if (!c.closed || c.size > 0) {
-      box.blockOnInputs(streams);
+  if (n === 1) {
+    // The common case, without the loops: wait on the one stream unless it has ended.
+    if (!conn.closed) {
+      box.status = BLOCKED;
+      box.waitKind = W_INPUT;
+      box.waitPort = null;
+      conn.waitNonEmpty(box);
       return;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = streams[i].conn!;
+      if (!c.closed || c.size > 0) {
+        box.blockOnInputs(streams);
+        return;
+      }
     }
   }
   if (box.phase !== 2) {
