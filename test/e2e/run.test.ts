@@ -179,14 +179,8 @@ describe.concurrent('usage errors: exit 2, a message on stderr, nothing on stdou
 });
 
 describe.concurrent('components directories outside an ES module package', () => {
-  // BUG (reported): a .ts (or ESM .js) component in a directory with no package.json saying
-  // "type": "module" (e.g. ~/my-components, or a temp dir) fails to load with
-  //   weft: cannot load component bad/Boom from .../Boom.ts: Cannot require() ES Module
-  //   .../Boom.ts in a cycle. ...
-  // and exit 2. bin/weft.mjs registers only tsx's ESM hooks (tsx/esm/api); Node deems such a
-  // file CommonJS and the load goes through require(esm). Registering tsx/cjs/api as well
-  // makes it load (checked by hand). The other tests here add a package.json to their
-  // temporary directories to work around it.
+  // A component file in a directory with no package.json saying "type": "module" is loaded
+  // by Node as CommonJS; the command registers tsx's CommonJS hooks too, so that works.
   it('a TypeScript component loads from a directory without package.json', async () => {
     const d = tempDir({ 'comps/bad/Boom.ts': BOOM, 'fail.fbp': gen(5, 'B(bad/Boom)') }, false);
     try {
@@ -194,6 +188,27 @@ describe.concurrent('components directories outside an ES module package', () =>
       expect(r.stderr).not.toContain('Cannot require() ES Module');
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^weft: box B \(bad\/Boom\) failed: three is not allowed$/m);
+    } finally {
+      d.cleanup();
+    }
+  });
+
+  it('.mjs and .js components load too', async () => {
+    const TWICE = `
+import { defineComponent, port } from '${WEFT_SRC}';
+export default defineComponent({
+  inPorts: { in: port.number() },
+  outPorts: { out: port.number() },
+  process: { in(ip, out) { if (ip.kind === 'data') ip.data = ip.data * 2; out.out.send(ip); } },
+});
+`;
+    const graph = `'3' -> COUNT G(core/Generate) OUT -> IN A(demo/TwiceM) OUT -> IN B(demo/TwiceJ) OUT -> IN P(core/Output)\n`;
+    const d = tempDir({ 'comps/demo/TwiceM.mjs': TWICE, 'comps/demo/TwiceJ.js': TWICE, 'g.fbp': graph });
+    try {
+      const r = await weft(['run', join(d.dir, 'g.fbp'), '--components', join(d.dir, 'comps')]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('4\n8\n12\n');
+      expect(r.code).toBe(0);
     } finally {
       d.cleanup();
     }
