@@ -79,6 +79,8 @@ export class Scheduler {
   stopped = false;
   outcome: Outcome | null = null;
   private idleWake: (() => void) | null = null;
+  /** Timing: when the last slice ended or a looper last parked (see looperParked). */
+  private mark = 0;
   private stopError: WeftError | null = null;
 
   constructor(opts: SchedulerOptions = {}) {
@@ -169,6 +171,7 @@ export class Scheduler {
       if (this.outcome !== null) return this.outcome;
       if (this.qHead !== this.qTail) {
         this.runSlice(4096);
+        if (this.timing) this.mark = now();
         await null;
         if (now() >= yieldAt) {
           await macrotask();
@@ -182,6 +185,7 @@ export class Scheduler {
         await new Promise<void>((resolve) => {
           this.idleWake = resolve;
         });
+        if (this.timing) this.mark = now();
         if (now() >= yieldAt) {
           await macrotask();
           yieldAt = now() + YIELD_INTERVAL_MS;
@@ -201,8 +205,19 @@ export class Scheduler {
     if (this.timing) box.runStart = now();
   }
 
+  /**
+   * A looper's stretch ends here. A resumed looper's body runs after the slice that resumed
+   * it, so its stretch is counted from the later of its resumption and the last mark (the end
+   * of a slice or another looper's park): loopers resumed together run one after another in
+   * microtasks, and each is charged its own stretch. Time a body spends awaiting something
+   * other than a port before it parks is charged to it too; the runtime cannot see it.
+   */
   looperParked(box: Box): void {
-    if (this.timing) box.busyMs += now() - box.runStart;
+    if (this.timing) {
+      const t = now();
+      box.busyMs += t - Math.max(box.runStart, this.mark);
+      this.mark = t;
+    }
     this.runningDown();
   }
 
