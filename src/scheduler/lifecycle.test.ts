@@ -197,6 +197,40 @@ describe('lifecycle', () => {
   });
 });
 
+describe('statistics', () => {
+  it('with timing on, each looper is charged its own work', async () => {
+    const Heavy = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: { out: port.number() },
+      async run({ in: input }, { out }) {
+        // The hot-path idiom: it awaits only when a port operation must wait, so its stretches
+        // are not split by microtask hops (an `await` of a plain value lets other boxes run).
+        for (;;) {
+          let ip = input.receive();
+          if (ip instanceof Promise) ip = await ip;
+          if (ip === null) return;
+          const until = performance.now() + 2;
+          while (performance.now() < until);
+          const sent = out.send(ip);
+          if (sent instanceof Promise) await sent;
+        }
+      },
+    });
+    const got: unknown[] = [];
+    const r = await makeNetwork(
+      { nodes: { g: Gen, h: Heavy, l: PassLooper, c: collector(got) }, edges: ['g.out -> h.in', 'h.out -> l.in', 'l.out -> c.in'], iips: [[10, 'g.count']] },
+      { timing: true },
+    ).run();
+    expect(r.status).toBe('finished');
+    expect(r.stats.timing).toBe(true);
+    const busy = Object.fromEntries(r.stats.boxes.map((b) => [b.box, b.busyMs]));
+    expect(busy.h).toBeGreaterThanOrEqual(18);
+    expect(busy.l).toBeLessThan(busy.h / 4);
+    const total = r.stats.boxes.reduce((t, b) => t + b.busyMs, 0);
+    expect(total).toBeLessThanOrEqual(r.stats.elapsedMs + 1);
+  });
+});
+
 describe('failures', () => {
   it('a non-looper that throws fails the network with box, component and stack', async () => {
     const Bad = defineComponent({

@@ -209,8 +209,10 @@ export class Scheduler {
    * A looper's stretch ends here. A resumed looper's body runs after the slice that resumed
    * it, so its stretch is counted from the later of its resumption and the last mark (the end
    * of a slice or another looper's park): loopers resumed together run one after another in
-   * microtasks, and each is charged its own stretch. Time a body spends awaiting something
-   * other than a port before it parks is charged to it too; the runtime cannot see it.
+   * microtasks, and each is charged its own stretch. The runtime cannot see other awaits: a
+   * body that awaits a timer, I/O or even a plain value lets other code run in between, and
+   * that stretch is then charged to whichever looper parks next (bodies written with the
+   * await-only-a-Promise idiom are measured exactly).
    */
   looperParked(box: Box): void {
     if (this.timing) {
