@@ -1,9 +1,7 @@
 /**
  * The pass-through components and the chain graph shared by chain.ts and idle-memory.ts.
- * They are written as a user would write them (see test/helpers/net.ts for the originals).
+ * The components are the tests' own (test/helpers/net.ts), written as a user would write them.
  */
-import { defineComponent } from '../src/component/define.ts';
-import { port } from '../src/component/port.ts';
 import { emptyGraph, type Graph } from '../src/graph/graph.ts';
 
 /** The payload every benchmark sends. */
@@ -11,34 +9,9 @@ export interface Item {
   n: number;
 }
 
-/** Non-looper pass-through: called once per IP, forwards it. */
-export const PassNL = defineComponent({
-  inPorts: { in: port.any() },
-  outPorts: { out: port.any() },
-  process: {
-    in(ip, { out }) {
-      out.send(ip);
-    },
-  },
-});
-
-/** Looper pass-through: a receive/send loop that awaits only when a port operation must wait. */
-export const PassLooper = defineComponent({
-  inPorts: { in: port.any() },
-  outPorts: { out: port.any() },
-  async run({ in: input }, { out }) {
-    for (;;) {
-      let ip = input.receive();
-      if (ip instanceof Promise) ip = await ip;
-      if (ip === null) return;
-      const r = out.send(ip);
-      if (r instanceof Promise) await r;
-    }
-  },
-});
-
-/** Network stdout for benchmarks: discards everything. */
-export const nullSink = { write: () => true, once: () => undefined };
+/** The pass-through components of the tests (a non-looper and a looper written with the
+ * await-only-a-Promise idiom) and a stdout that discards everything. */
+export { nullSink, PassLooper, PassNL } from '../test/helpers/net.ts';
 
 /**
  * `src.out -> p0.in`, `p0.out -> p1.in`, … `p(boxes-1).out -> sink.in`. The nodes' component

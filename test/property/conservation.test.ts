@@ -9,22 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { defineComponent, type Component } from '../../src/component/define.ts';
 import { port } from '../../src/component/port.ts';
 import { makeNetwork, PassLooper, PassNL } from '../helpers/net.ts';
+import { rng } from '../helpers/rng.ts';
 
 interface Tag {
   s: number;
   q: number;
   p: string;
-}
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function source(s: number, n: number): Component {
