@@ -60,7 +60,7 @@ function startLooper(box: Box): void {
     sched.runningDown();
     throw new WeftError('E_BOX_FAILED', `run() of ${box.componentName} must be an async function (it returned ${typeof p})`);
   }
-  box.activation = p.then(
+  box.op!.activation = p.then(
     () => looperReturned(box, inAtStart),
     (e) => {
       sched.looperParked(box);

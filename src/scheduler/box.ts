@@ -71,18 +71,15 @@ export class Box implements Waiter, Owner {
   ipsOut = 0;
   activations = 0;
   busyMs = 0;
-  runStart = 0;
 
   // looper
   opsLeft = 0;
   activationId = 0;
-  /** The suspended operation; made at the first suspension and reused (loopers only). */
-  op: PendingOp | null = null;
+  /** Looper state: the suspended operation and the running activation (loopers only). */
+  op: LooperState | null = null;
 
   /** A send failed because its receiver closed (checked after each non-looper call). */
   sendRefused = false;
-  /** The running activation of a looper (awaited, bounded, when the network stops). */
-  activation: Promise<void> | null = null;
 
   // non-looper
   /** Port/IP pairs waiting for room, from `outboxHead` on; made at first use. */
@@ -142,7 +139,7 @@ export class Box implements Waiter, Owner {
   pend(kind: number, port: InPortImpl | OutPortBase, ip: Packet | null, yielding: boolean): Promise<any> {
     const sched = this.sched;
     if (sched.stopped) throw sched.stoppedError();
-    const op = (this.op ??= new PendingOp());
+    const op = (this.op ??= new LooperState());
     op.kind = kind;
     op.port = port;
     op.ip = ip;
@@ -249,8 +246,15 @@ export class Box implements Waiter, Owner {
 
 }
 
-/** A looper's suspended port operation and the settle functions of its Promise. */
-export class PendingOp {
+/**
+ * A looper's own state, made at its first activation: the suspended port operation with the
+ * settle functions of its Promise, the running activation (awaited, bounded, when the network
+ * stops) and, with timing on, when its current stretch began. Kept off the Box so that
+ * non-loopers do not pay for it.
+ */
+export class LooperState {
+  activation: Promise<void> | null = null;
+  runStart = 0;
   kind = P_NONE;
   port: InPortImpl | OutPortBase | null = null;
   ip: Packet | null = null;

@@ -21,7 +21,7 @@ import type { Component, TextSink } from '../component/define.ts';
 import { WeftError } from '../errors.ts';
 import { checkedOwnership, uncheckedOwnership, type Ownership } from '../ip/ip.ts';
 import { activate } from './activate.ts';
-import { Box, BLOCKED, DONE, READY, RUNNING } from './box.ts';
+import { Box, BLOCKED, DONE, LooperState, READY, RUNNING } from './box.ts';
 import { DEFAULT_BUDGET, YIELD_INTERVAL_MS } from './tuning.ts';
 
 export interface SchedulerOptions {
@@ -202,7 +202,8 @@ export class Scheduler {
   looperStarted(box: Box): void {
     box.status = RUNNING;
     this.running++;
-    if (this.timing) box.runStart = now();
+    const op = (box.op ??= new LooperState());
+    if (this.timing) op.runStart = now();
   }
 
   /**
@@ -217,7 +218,7 @@ export class Scheduler {
   looperParked(box: Box): void {
     if (this.timing) {
       const t = now();
-      box.busyMs += t - Math.max(box.runStart, this.mark);
+      box.busyMs += t - Math.max(box.op!.runStart, this.mark);
       this.mark = t;
     }
     this.runningDown();
@@ -292,7 +293,8 @@ export class Scheduler {
    * ran), or after `graceMs`, whichever comes first.
    */
   async drained(graceMs: number): Promise<void> {
-    const pending = this.boxes.map((b) => b.activation).filter((p): p is Promise<void> => p !== null);
+    const pending: Promise<void>[] = [];
+    for (const b of this.boxes) if (b.op !== null && b.op.activation !== null) pending.push(b.op.activation);
     if (pending.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
