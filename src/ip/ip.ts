@@ -132,8 +132,11 @@ function asChecked(box: Owner, op: string, ip: unknown): CheckedPacket {
 // `box.checked` test, so each call site stays monomorphic whichever modes a process mixes.
 
 export function releaseChecked(box: Owner, ip: unknown): Packet {
-  const p = asChecked(box, 'send', ip);
-  if (p.owner !== box || p.state !== LIVE) notOwned('send', box, p);
+  const p = ip as CheckedPacket | null | undefined;
+  // One test on the fast path (an `instanceof` here costs more than the rest of the check);
+  // anything else — not an IP, not this box's, already sent or dropped — is sorted out on
+  // the slow path, which always throws.
+  if (p?.owner !== box || p.state !== LIVE) notOwned('send', box, asChecked(box, 'send', ip));
   p.state = SENT;
   box.owned--;
   return new CheckedPacket(p.kind, p.peek(), null);
@@ -145,8 +148,8 @@ export function acquireChecked(box: Owner, ip: Packet): void {
 }
 
 export function dropChecked(box: Owner, ip: unknown): void {
-  const p = asChecked(box, 'drop', ip);
-  if (p.owner !== box || p.state !== LIVE) notOwned('drop', box, p);
+  const p = ip as CheckedPacket | null | undefined;
+  if (p?.owner !== box || p.state !== LIVE) notOwned('drop', box, asChecked(box, 'drop', ip));
   p.state = DROPPED;
   box.owned--;
 }

@@ -57,6 +57,22 @@ describe('ownership (checked mode)', () => {
     expect(r.failure?.message).toMatch(/not an IP/);
   });
 
+  it('sending or dropping null, undefined or a number is a clear error, not a TypeError', async () => {
+    for (const bad of [null, undefined, 5]) {
+      const sent = await runWith(async (ip, send, drop) => {
+        drop(ip);
+        await send(bad as never);
+      });
+      expect(sent.failure?.code).toBe('E_OWNERSHIP');
+      expect(sent.failure?.message).toMatch(/not an IP/);
+      const dropped = await runWith((ip, _send, drop) => {
+        drop(ip);
+        drop(bad as never);
+      });
+      expect(dropped.failure?.code).toBe('E_OWNERSHIP');
+    }
+  });
+
   it('an activation that ends still owning IPs is a leak naming the box and the count', async () => {
     const r = await runWith(() => {});
     expect(r.status).toBe('failed');
