@@ -14,8 +14,7 @@
 import type { Component, NonLooperComponent } from '../component/define.ts';
 import type { PortDecl } from '../component/port.ts';
 import { LocalConnection } from '../connection/local-queue.ts';
-import type { Graph } from '../graph/graph.ts';
-import { formatEdge } from '../graph/graph.ts';
+import type { Graph, PortRef } from '../graph/graph.ts';
 import type { Packet } from '../ip/ip.ts';
 import type { Box } from '../scheduler/box.ts';
 import { InPortImpl, OutPortBase, OutPortImpl, SyncOutPortImpl } from '../scheduler/ports.ts';
@@ -41,27 +40,24 @@ export interface BuiltNetwork {
 
 type Resolve = (node: { id: string; component: string }) => Component;
 
-const key = (node: string, port: string, index: number | undefined) => `${node}\u0000${port}\u0000${index ?? -1}`;
-
 export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions = {}): BuiltNetwork {
   const sched = new Scheduler(opts);
   const defaultCapacity = opts.capacity ?? DEFAULT_CAPACITY;
   const boxes = new Map<string, Box>();
-  const inPorts = new Map<string, InPortImpl>();
-  const outPorts = new Map<string, OutPortBase>();
 
-  // Highest element index used per array port.
-  const maxIndex = new Map<string, number>();
-  const noteIndex = (node: string, port: string, index: number | undefined) => {
-    if (index === undefined) return;
-    const k = `${node}\u0000${port}`;
-    maxIndex.set(k, Math.max(maxIndex.get(k) ?? -1, index));
+  // Highest element index used per array port: node → port → index.
+  const maxIndex = new Map<string, Map<string, number>>();
+  const noteIndex = (ref: PortRef) => {
+    if (ref.index === undefined) return;
+    let ports = maxIndex.get(ref.node);
+    if (!ports) maxIndex.set(ref.node, (ports = new Map()));
+    ports.set(ref.port, Math.max(ports.get(ref.port) ?? -1, ref.index));
   };
   for (const e of graph.edges) {
-    noteIndex(e.from.node, e.from.port, e.from.index);
-    noteIndex(e.to.node, e.to.port, e.to.index);
+    noteIndex(e.from);
+    noteIndex(e.to);
   }
-  for (const iip of graph.iips) noteIndex(iip.to.node, iip.to.port, iip.to.index);
+  for (const iip of graph.iips) noteIndex(iip.to);
 
   for (const node of graph.nodes) {
     const comp = resolve(node);
@@ -69,44 +65,48 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     const box = sched.addBox(node.id, node.component, comp, budget);
     boxes.set(node.id, box);
     const looper = comp.style === 'looper';
+    const indices = maxIndex.get(node.id);
     for (const [name, decl] of Object.entries(comp.inPorts) as [string, PortDecl][]) {
-      box.inView[name] = makeElements(node.id, name, decl, maxIndex, (i) => {
+      box.inView[name] = makeElements(decl, indices?.get(name), (i) => {
         const p = new InPortImpl(box, name, i);
         box.ins.push(p);
-        inPorts.set(key(node.id, name, i < 0 ? undefined : i), p);
         return p;
       });
     }
     for (const [name, decl] of Object.entries(comp.outPorts) as [string, PortDecl][]) {
-      box.outView[name] = makeElements(node.id, name, decl, maxIndex, (i) => {
+      box.outView[name] = makeElements(decl, indices?.get(name), (i) => {
         const p = looper ? new OutPortImpl(box, name, i) : new SyncOutPortImpl(box, name, i);
         box.outs.push(p);
-        outPorts.set(key(node.id, name, i < 0 ? undefined : i), p);
         return p;
       });
     }
   }
 
+  /** The port element a (resolved) reference names, found through the box's views. */
+  const element = <P>(view: 'inView' | 'outView', ref: PortRef): P => {
+    const v = boxes.get(ref.node)?.[view][ref.port] as P | P[] | undefined;
+    const p = ref.index === undefined ? v : (v as P[] | undefined)?.[ref.index];
+    if (p === undefined || Array.isArray(p)) throw new Error(`internal: no port element for ${ref.node}.${ref.port}[${ref.index}]`);
+    return p as P;
+  };
+
   // Connections, one per target element.
-  const byTarget = new Map<string, Graph['edges']>();
+  const byTarget = new Map<InPortImpl, Graph['edges']>();
   for (const e of graph.edges) {
-    const k = key(e.to.node, e.to.port, e.to.index);
-    const list = byTarget.get(k);
+    const to = element<InPortImpl>('inView', e.to);
+    const list = byTarget.get(to);
     if (list) list.push(e);
-    else byTarget.set(k, [e]);
+    else byTarget.set(to, [e]);
   }
   const connections: ConnectionInfo[] = [];
-  for (const [k, edges] of byTarget) {
-    const to = inPorts.get(k);
-    if (!to) throw new Error(`internal: no in-port for ${formatEdge(edges[0])}`);
+  for (const [to, edges] of byTarget) {
     let capacity = 0;
     for (const e of edges) capacity = Math.max(capacity, e.capacity ?? 0);
     const conn = new LocalConnection<Packet>(capacity || defaultCapacity, edges.length);
     to.conn = conn;
     const from: OutPortBase[] = new Array(edges.length);
     edges.forEach((e, i) => {
-      const src = outPorts.get(key(e.from.node, e.from.port, e.from.index));
-      if (!src) throw new Error(`internal: no out-port for ${formatEdge(e)}`);
+      const src = element<OutPortBase>('outView', e.from);
       src.attach(conn);
       src.to = to;
       from[i] = src;
@@ -116,16 +116,14 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
   }
 
   // IIPs.
-  const iipsByTarget = new Map<string, unknown[]>();
+  const iipsByTarget = new Map<InPortImpl, unknown[]>();
   for (const iip of graph.iips) {
-    const k = key(iip.to.node, iip.to.port, iip.to.index);
-    const list = iipsByTarget.get(k);
+    const p = element<InPortImpl>('inView', iip.to);
+    const list = iipsByTarget.get(p);
     if (list) list.push(iip.data);
-    else iipsByTarget.set(k, [iip.data]);
+    else iipsByTarget.set(p, [iip.data]);
   }
-  for (const [k, values] of iipsByTarget) {
-    const p = inPorts.get(k);
-    if (!p) throw new Error(`internal: no in-port for an IIP (${k})`);
+  for (const [p, values] of iipsByTarget) {
     const comp = p.box.component;
     const isStream = comp.style === 'non-looper' && (comp as NonLooperComponent).process[p.port] !== undefined;
     if (p.conn === null && values.length === 1 && !isStream) {
@@ -160,15 +158,9 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
   return { sched, boxes, connections };
 }
 
-function makeElements<P>(
-  node: string,
-  name: string,
-  decl: PortDecl,
-  maxIndex: Map<string, number>,
-  make: (index: number) => P,
-): P | P[] {
+function makeElements<P>(decl: PortDecl, maxIndex: number | undefined, make: (index: number) => P): P | P[] {
   if (!decl.isArray) return make(-1);
-  const n = (maxIndex.get(`${node}\u0000${name}`) ?? -1) + 1;
+  const n = (maxIndex ?? -1) + 1;
   const elements: P[] = [];
   for (let i = 0; i < n; i++) elements.push(make(i));
   return Object.freeze(elements) as P[];
