@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFbp } from './fbp/parser.ts';
 import type { Graph } from './graph.ts';
 import { parseJsonGraph } from './json.ts';
-import { MAX_EDGE_CAPACITY, validate, type ComponentShape, type PortShape } from './validate.ts';
+import { MAX_ARRAY_ELEMENTS, MAX_EDGE_CAPACITY, validate, type ComponentShape, type PortShape } from './validate.ts';
 
 const p = (type: string, extra: Partial<PortShape> = {}): PortShape => ({ type, isArray: false, required: true, hasDefault: false, ...extra });
 const optional = (type: string, extra: Partial<PortShape> = {}) => p(type, { required: false, ...extra });
@@ -120,6 +120,12 @@ describe('validate: each check, with the span of the offending element', () => {
     const d = validate(fbp(text), components).diagnostics;
     expect(d[0].message).toBe("'IN' is an in-port of node 'A' (core/Repeat), so it cannot be the source of edge A.IN -> B.OUT");
     expect(d[1].message).toBe("'OUT' is an out-port of node 'B' (core/Output), so it cannot be the target of edge A.IN -> B.OUT");
+  });
+
+  it('E_ARRAY_INDEX: an index past MAX_ARRAY_ELEMENTS', () => {
+    // (A's own IN is left unconnected in both: that E_UNCONNECTED is not what is tested.)
+    expect(check(`A(core/Repeat) OUT -> IN[${MAX_ARRAY_ELEMENTS - 1}] M(core/Merge)`)).toEqual(['E_UNCONNECTED 1:1']);
+    expect(check('A(core/Repeat) OUT -> IN[99999999] M(core/Merge)')).toEqual(['E_UNCONNECTED 1:1', 'E_ARRAY_INDEX 1:23']);
   });
 
   it('E_ARRAY_INDEX: index on a plain port, negative or fractional index', () => {

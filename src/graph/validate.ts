@@ -18,7 +18,8 @@
  *   E_UNKNOWN_COMPONENT  the node; hint: up to 3 close component names
  *   E_UNKNOWN_NODE       the edge or IIP port reference naming it
  *   E_UNKNOWN_PORT       the port reference; lists the node's ports, or says it is on the other side
- *   E_ARRAY_INDEX        the port reference (index on a non-array port, negative or fractional index)
+ *   E_ARRAY_INDEX        the port reference (index on a non-array port, negative, fractional or
+ *                        ≥ MAX_ARRAY_ELEMENTS)
  *   E_FANOUT             every edge after the first from the same out-port element
  *   E_UNCONNECTED        the node (required in-port, no default, no edge/IIP/graph inport)
  *   E_PORT_TYPE          the edge (types differ and neither is any or json)
@@ -53,6 +54,13 @@ export interface ComponentLookup {
  * three) long before a connection's buffer could exhaust memory; not derived from a benchmark.
  */
 export const MAX_EDGE_CAPACITY = 1_048_576;
+
+/**
+ * Largest number of elements of an array port (indices 0..65535). Every element up to the
+ * highest index used is built, so a typo such as `IN[99999999]` must not reach the network.
+ * Out of thin air: far more fan-out than any graph is drawn with.
+ */
+export const MAX_ARRAY_ELEMENTS = 65_536;
 
 type Dir = 'in' | 'out';
 interface Resolved {
@@ -98,6 +106,8 @@ export function validate(
     const where = `${ref.node}.${ref.port}`;
     if (!Number.isInteger(ref.index) || ref.index < 0) {
       report('E_ARRAY_INDEX', span, `index ${ref.index} of ${where} is not a non-negative integer`);
+    } else if (ref.index >= MAX_ARRAY_ELEMENTS) {
+      report('E_ARRAY_INDEX', span, `index ${ref.index} of ${where} is too large: an array port has at most ${MAX_ARRAY_ELEMENTS} elements`);
     } else if (!shape.isArray) {
       const message = `${where} of ${describeNode(ref.node)} is not an array port: remove [${ref.index}]`;
       report('E_ARRAY_INDEX', span, message);
