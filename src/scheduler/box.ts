@@ -12,7 +12,8 @@
  *              RUNNING →terminate→ DONE.
  *
  * A looper that cannot complete a port operation *pends* it: the operation (kind, port, the
- * IP to send) is stored here with the resolve/reject of a Promise returned to the body. When
+ * IP to send) is kept in its LooperState with the resolve/reject of a Promise returned to the
+ * body. When
  * the scheduler picks the box again it completes the operation itself (resume()) and settles
  * the Promise with the result, so the body continues in one microtask with its answer.
  */
