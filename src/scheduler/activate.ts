@@ -45,7 +45,8 @@ function startLooper(box: Box): void {
   box.activationId++;
   box.activations++;
   box.opsLeft = box.budget;
-  const inAtStart = box.ipsIn;
+  // Progress is input taken from connections: an IIP can be received again every activation.
+  const inAtStart = box.ipsIn - box.iipsIn;
   sched.looperStarted(box);
   const comp = box.component;
   if (comp.style !== 'looper') return;
@@ -88,12 +89,12 @@ function looperReturned(box: Box, inAtStart: number): void {
     sched.terminate(box);
     return;
   }
-  if (queued && box.ipsIn === inAtStart) {
+  if (queued && box.ipsIn - box.iipsIn === inAtStart) {
     sched.fail(
       box,
       new WeftError(
         'E_NO_PROGRESS',
-        `looper ${box.label} (${box.componentName}) returned without receiving anything while IPs wait on its in-ports`,
+        `looper ${box.label} (${box.componentName}) returned without receiving from its connections while IPs wait on its in-ports (it would be activated again forever)`,
       ),
     );
     return;

@@ -69,6 +69,8 @@ export class Box implements Waiter, Owner {
 
   // statistics
   ipsIn = 0;
+  /** Of ipsIn, the IIPs handed out by IIP ports (they do not count as progress). */
+  iipsIn = 0;
   ipsOut = 0;
   activations = 0;
   busyMs = 0;

@@ -112,6 +112,20 @@ describe('lifecycle', () => {
     expect(r.failure?.box).toBe('l');
   });
 
+  it('receiving only an IIP is not progress: a looper that then returns while input waits fails', async () => {
+    const Disabled = defineComponent({
+      inPorts: { in: port.number(), enabled: port.boolean() },
+      outPorts: {},
+      async run({ enabled }, _o, ctx) {
+        const e = await enabled.receive();
+        if (e) ctx.drop(e);
+      },
+    });
+    const r = await makeNetwork({ nodes: { g: Gen, d: Disabled }, edges: ['g.out -> d.in'], iips: [[4, 'g.count'], [false, 'd.enabled']] }).run();
+    expect(r.status).toBe('failed');
+    expect(r.failure?.code).toBe('E_NO_PROGRESS');
+  });
+
   it('closing an in-port early stops the sources upstream, through non-loopers too', async () => {
     const TakeOne = defineComponent({
       inPorts: { in: port.any() },

@@ -83,6 +83,7 @@ export class InPortImpl implements InPort<unknown> {
     if (iip !== null && iip.activation !== box.activationId) {
       iip.activation = box.activationId;
       box.ipsIn++;
+      box.iipsIn++;
       return box.createPacket('data', iip.value);
     }
     return null;
