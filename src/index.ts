@@ -11,6 +11,7 @@ import { builtins } from '../components/index.ts';
 import type { Graph } from './graph/graph.ts';
 import type { Network, RunResult } from './network/network.ts';
 import { installSubnetLoader } from './network/load.ts';
+import { NetworkBuilder } from './network/builder.ts';
 import { Registry } from './network/registry.ts';
 import { createNetwork as create, runGraph, type RunOptions } from './network/run.ts';
 
@@ -52,6 +53,7 @@ export { formatDeadlock } from './network/termination.ts';
 export type { DeadlockReport, WaitInfo } from './network/termination.ts';
 export { Registry, SubnetError, componentShape } from './network/registry.ts';
 export { GraphError } from './network/run.ts';
+export { NetworkBuilder } from './network/builder.ts';
 export type { RunOptions } from './network/run.ts';
 export { DEFAULT_BUDGET, DEFAULT_CAPACITY } from './scheduler/tuning.ts';
 export { builtins };
@@ -77,4 +79,25 @@ export async function createNetwork(source: string | Graph, opts: RunOptions = {
 /** Run a graph file or Graph to the end: the same function as `weft run`. */
 export async function run(source: string | Graph, opts: RunOptions = {}): Promise<RunResult> {
   return runGraph(source, registryFor(opts), opts);
+}
+
+/**
+ * Build a network from code: `network().node(...).connect(...).run()`. See network/builder.ts.
+ * `run` and `create` take the same options as run(); components given as objects are added to
+ * the registry for this network.
+ */
+export function network(): NetworkBuilder & {
+  run(opts?: RunOptions): Promise<RunResult>;
+  create(opts?: RunOptions): Promise<Network>;
+} {
+  const b = new NetworkBuilder();
+  const withComponents = (opts: RunOptions): RunOptions => {
+    const registry = registryFor(opts);
+    for (const [name, c] of b.components) registry.add(name, c);
+    return { ...opts, registry, components: [] };
+  };
+  return Object.assign(b, {
+    run: (opts: RunOptions = {}) => run(b.toGraph(), withComponents(opts)),
+    create: (opts: RunOptions = {}) => createNetwork(b.toGraph(), withComponents(opts)),
+  });
 }
