@@ -20,6 +20,10 @@ export function formatResult(r: RunResult): string | undefined {
     case 'failed':
       return formatFailure(r);
     case 'deadlock':
+      if (r.stalled) {
+        const who = r.stalled.map((b) => `${b.box} (${b.component})`).join(', ') || 'none';
+        return `weft: the network stalled: nothing is left to do, yet it has not ended; boxes awaiting a promise that nothing can settle: ${who}`;
+      }
       return 'weft: ' + formatDeadlock(r.deadlock!);
     case 'interrupted':
       return `weft: interrupted (${r.reason ?? 'stopped'}) after ${seconds(r.stats.elapsedMs)}`;

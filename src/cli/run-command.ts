@@ -10,7 +10,7 @@
  * - a closed stdout (EPIPE, as in `weft run g.fbp | head`) stops the network quietly, like a
  *   shell pipeline under SIGPIPE, with exit code 0;
  * - if the process runs out of work before the network ends, some looper awaits a promise
- *   nothing can settle: that is reported as a stall (exit 3), never a silent exit.
+ *   nothing can settle: the network reports a stall (exit 3), never a silent exit.
  */
 import { createNetwork, createRegistry, type Network, type RunResult } from '../index.ts';
 import { reportLoadError } from './load-error.ts';
@@ -26,7 +26,6 @@ export interface RunFlags {
 
 const STATUS_AFTER_MS = 1000;
 const STATUS_EVERY_MS = 250;
-const EXIT_STALL = 3;
 
 export async function runCommand(graph: string, flags: RunFlags): Promise<number> {
   let net: Network;
@@ -45,7 +44,6 @@ export async function runCommand(graph: string, flags: RunFlags): Promise<number
   const started = performance.now();
   let signalled: NodeJS.Signals | null = null;
   let pipeClosed = false;
-  let settled = false;
 
   const status = process.stderr.isTTY ? startStatus(net, started) : null;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -61,26 +59,15 @@ export async function runCommand(graph: string, flags: RunFlags): Promise<number
       net.stop(`stdout error: ${e.message}`);
     }
   };
-  const onBeforeExit = () => {
-    if (settled) return;
-    const running = net.runningBoxes();
-    status?.clear();
-    const who = running.map((b) => `${b.box} (${b.component})`).join(', ') || 'none';
-    process.stderr.write(`weft: the network stalled: nothing is left to do, yet it has not ended; boxes awaiting a promise that nothing can settle: ${who}\n`);
-    process.exit(EXIT_STALL);
-  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.stdout.on('error', onStdoutError);
-  process.on('beforeExit', onBeforeExit);
 
   let result: RunResult;
   try {
     result = await net.run();
   } finally {
-    settled = true;
     status?.stop();
-    process.off('beforeExit', onBeforeExit);
   }
 
   if (pipeClosed && result.status === 'interrupted') return 0;

@@ -4,7 +4,9 @@
  * Outcomes and the exit codes the CLI maps them to:
  *   finished    0  every box terminated
  *   failed      1  a box threw, rejected, leaked IPs or broke ownership (the report names it)
- *   deadlock    3  quiescent with live boxes: the report lists every blocked box and the cycle
+ *   deadlock    3  quiescent with live boxes: the report lists every blocked box and the cycle;
+ *                  or stalled: the process ran out of work while loopers awaited promises that
+ *                  nothing can settle (`stalled` names them)
  *   interrupted 130 stop() was called (Ctrl-C)
  * However it ends, every box is stopped: suspended loopers get E_STOPPED thrown at their
  * await (so their finally blocks run) and the abort signal fires for pending I/O.
@@ -65,6 +67,8 @@ export interface RunResult {
   stats: NetworkStats;
   failure?: BoxFailure;
   deadlock?: DeadlockReport;
+  /** A stall (status `deadlock`): loopers awaiting promises that nothing can settle. */
+  stalled?: { box: string; component: string }[];
   /** For `interrupted`: why it was stopped. */
   reason?: string;
 }
@@ -88,10 +92,22 @@ export class Network {
   private async runOnce(): Promise<RunResult> {
     const { sched } = this.built;
     this.startedAt = performance.now();
+    // The event loop emptying while the network runs means its running loopers await
+    // promises nothing can settle: a stall, reported instead of a silent exit.
+    const onBeforeExit = () => sched.stall();
+    process.on('beforeExit', onBeforeExit);
     sched.start();
-    const outcome = await sched.run();
+    let outcome;
+    try {
+      outcome = await sched.run();
+    } finally {
+      process.off('beforeExit', onBeforeExit);
+    }
     let result: RunResult;
-    if (outcome.kind === 'quiescent') {
+    if (outcome.kind === 'stalled') {
+      result = this.finish('deadlock', { stalled: outcome.boxes.map((b) => ({ box: b.label, component: b.componentName })) });
+      return result; // the stalled boxes will never finish: no grace period to wait out
+    } else if (outcome.kind === 'quiescent') {
       const report = deadlockReport(this.waits());
       sched.stop('deadlock');
       result = this.finish('deadlock', { deadlock: report });
@@ -153,15 +169,6 @@ export class Network {
       else active++;
     }
     return { active, blocked, done, sends: this.built.sched.allTotals().sent };
-  }
-
-  /**
-   * Boxes that are running but not at a port: loopers awaiting something else (a timer, I/O,
-   * a promise). If the process runs out of work while any remain, they await promises that
-   * nothing can settle: the CLI reports that as a stall.
-   */
-  runningBoxes(): { box: string; component: string }[] {
-    return [...this.built.boxes.values()].filter((b) => b.status === RUNNING).map((b) => ({ box: b.label, component: b.componentName }));
   }
 
   /** The wait of every blocked box (the deadlock report's data). */

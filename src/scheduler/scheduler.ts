@@ -55,7 +55,10 @@ export type Outcome =
   | { kind: 'finished' }
   | { kind: 'failed'; box: Box | null; error: unknown }
   | { kind: 'quiescent' } // live boxes remain, none can progress: the caller decides (deadlock)
-  | { kind: 'stopped'; reason: string };
+  | { kind: 'stopped'; reason: string }
+  /** The process ran out of work while loopers were still running: they await promises
+   * that nothing can settle. */
+  | { kind: 'stalled'; boxes: Box[] };
 
 const now = () => performance.now();
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -259,6 +262,16 @@ export class Scheduler {
   stop(reason: string): void {
     if (this.stopped) return;
     this.settle({ kind: 'stopped', reason });
+  }
+
+  /**
+   * Nothing in the process can happen any more (the event loop is empty), yet loopers are
+   * RUNNING: they await something that will never settle. Stop, and let run() report it.
+   */
+  stall(): void {
+    if (this.stopped || this.outcome !== null) return;
+    const boxes = this.boxes.filter((b) => b.status === RUNNING);
+    this.settle({ kind: 'stalled', boxes });
   }
 
   stoppedError(): WeftError {
