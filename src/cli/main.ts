@@ -10,6 +10,8 @@
  * components); every diagnostic goes to stderr. Exit codes: 0 finished, 1 a box failed,
  * 2 bad usage or invalid graph, 3 deadlock or stall, 130 interrupted (SIGINT), 143 SIGTERM.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { createRegistry, GraphError, parseGraph, printDot, printFbp, readGraphFile, toJson } from '../index.ts';
 import { EXIT_USAGE, reportLoadError } from './load-error.ts';
@@ -24,9 +26,15 @@ function positiveInt(name: string) {
 }
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+function packageVersion(): string {
+  const file = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('weft')
     .description('Run flow-based programs: boxes joined by bounded connections')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(run weft --help for usage)');
 

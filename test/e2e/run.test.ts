@@ -168,9 +168,13 @@ describe.concurrent('usage errors: exit 2, a message on stderr, nothing on stdou
     for (const cmd of ['run', 'check', 'components', 'convert']) expect(r.stdout).toContain(cmd);
   });
 
-  // BUG (reported): `weft` with no command prints the help on stderr and exits 0. main.ts maps
-  // commander's 'commander.help' code to 0, but commander uses that code (with exitCode 1)
-  // for the help it shows because a command is missing, which is a usage error (2).
+  it('--version prints the package version with exit 0', async () => {
+    const r = await weft(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  // `weft` with no command prints the help on stderr: a usage error (2).
   it('weft with no command is a usage error (exit 2)', async () => {
     const r = await weft([]);
     expect(r.stderr).toMatch(/Usage: weft/);
