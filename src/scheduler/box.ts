@@ -143,6 +143,7 @@ export class Box implements Waiter, Owner {
     const sched = this.sched;
     if (sched.stopped) throw sched.stoppedError();
     const op = (this.op ??= new LooperState());
+    if (op.kind !== P_NONE) throw pendingTwice(this);
     op.kind = kind;
     op.port = port;
     op.ip = ip;
@@ -306,6 +307,17 @@ export class BoxContextImpl implements BoxContext {
     box.sched.own.drop(box, ip);
     box.sched.totals.dropped++;
   }
+}
+
+/**
+ * A looper started a port operation while the previous one was still waiting: it did not
+ * await the Promise it got. Going on would queue the box twice and spin; stop it instead.
+ */
+function pendingTwice(box: Box): WeftError {
+  return new WeftError(
+    'E_BOX_FAILED',
+    `looper ${box.label} (${box.componentName}) started a port operation before the previous one completed; await the Promise a port operation returns (or use the idiom: let x = port.receive(); if (x instanceof Promise) x = await x)`,
+  );
 }
 
 export function leakError(box: Box): WeftError {

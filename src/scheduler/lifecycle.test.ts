@@ -246,6 +246,21 @@ describe('statistics', () => {
 });
 
 describe('failures', () => {
+  it('a looper that never awaits its port operations fails instead of spinning', async () => {
+    const Careless = defineComponent({
+      inPorts: {},
+      outPorts: { out: port.number() },
+      async run(_i, { out }) {
+        for (let i = 0; i < 1e7; i++) void out.emit(i); // ignores both false and the Promise
+      },
+    });
+    const got: unknown[] = [];
+    const r = await makeNetwork({ nodes: { c: Careless, s: collector(got) }, edges: ['c.out -(2)-> s.in'] }).run();
+    expect(r.status).toBe('failed');
+    expect(r.failure?.box).toBe('c');
+    expect(r.failure?.message).toMatch(/before the previous one completed/);
+  });
+
   it('a non-looper that throws fails the network with box, component and stack', async () => {
     const Bad = defineComponent({
       inPorts: { in: port.number() },
