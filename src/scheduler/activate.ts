@@ -133,7 +133,8 @@ function runNonLooper(box: Box): void {
     if (checked) acquireChecked(box, ip);
     box.ipsIn++;
     if (port.index >= 0) ctx.element = port.index;
-    handler(ip as IP<unknown>, out, ctx);
+    const ret: unknown = handler(ip as IP<unknown>, out, ctx);
+    if (typeof ret === 'object' && ret !== null) asyncHandler(box, ret);
     if (checked) {
       if (ownsChecked(box, ip)) {
         dropChecked(box, ip);
@@ -228,4 +229,14 @@ function startNonLooper(box: Box): boolean {
   ctx.state = comp.state ? comp.state() : undefined;
   box.phase = 1;
   return true;
+}
+
+/** A non-looper handler returned a Promise: its sends would happen outside its activation. */
+function asyncHandler(box: Box, ret: object): void {
+  if (typeof (ret as { then?: unknown }).then !== 'function') return;
+  (ret as Promise<unknown>).then(undefined, () => {}); // reported below, not as an unhandled rejection
+  throw new WeftError(
+    'E_BOX_FAILED',
+    `non-looper ${box.label} (${box.componentName}): a process handler must be synchronous (it returned a Promise); write the component as a looper (async run) to await inside it`,
+  );
 }

@@ -246,6 +246,23 @@ describe('statistics', () => {
 });
 
 describe('failures', () => {
+  it('an async process handler is refused with a clear error', async () => {
+    const AsyncNL = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: { out: port.number() },
+      process: {
+        // TypeScript accepts this (a Promise-returning function fits a void one): the runtime refuses it.
+        async in(ip, { out }) {
+          await null;
+          out.send(ip);
+        },
+      },
+    });
+    const r = await makeNetwork({ nodes: { g: Gen, a: AsyncNL, c: collector([]) }, edges: ['g.out -> a.in', 'a.out -> c.in'], iips: [[3, 'g.count']] }).run();
+    expect(r.status).toBe('failed');
+    expect(r.failure?.message).toMatch(/must be synchronous/);
+  });
+
   it('a looper that never awaits its port operations fails instead of spinning', async () => {
     const Careless = defineComponent({
       inPorts: {},
