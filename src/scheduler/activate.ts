@@ -19,7 +19,7 @@
  */
 import { WeftError } from '../errors.ts';
 import { acquireChecked, dropChecked, ownsChecked, type IP } from '../ip/ip.ts';
-import { BLOCKED, Box, READY, RUNNING, W_INPUT, W_RECEIVE, isNonLooper, leakError } from './box.ts';
+import { BLOCKED, Box, LooperState, READY, RUNNING, W_INPUT, W_RECEIVE, isNonLooper, leakError } from './box.ts';
 
 export function activate(box: Box): void {
   if (box.looper) {
@@ -46,7 +46,8 @@ function startLooper(box: Box): void {
   box.activations++;
   box.opsLeft = box.budget;
   // Progress is input taken from connections: an IIP can be received again every activation.
-  const inAtStart = box.ipsIn - box.iipsIn;
+  const st = (box.op ??= new LooperState());
+  const inAtStart = box.ipsIn - st.iipsIn;
   sched.looperStarted(box);
   const comp = box.component;
   if (comp.style !== 'looper') return;
@@ -89,7 +90,7 @@ function looperReturned(box: Box, inAtStart: number): void {
     sched.terminate(box);
     return;
   }
-  if (queued && box.ipsIn - box.iipsIn === inAtStart) {
+  if (queued && box.ipsIn - box.op!.iipsIn === inAtStart) {
     sched.fail(
       box,
       new WeftError(

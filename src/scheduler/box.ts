@@ -69,8 +69,6 @@ export class Box implements Waiter, Owner {
 
   // statistics
   ipsIn = 0;
-  /** Of ipsIn, the IIPs handed out by IIP ports (they do not count as progress). */
-  iipsIn = 0;
   ipsOut = 0;
   activations = 0;
   busyMs = 0;
@@ -259,6 +257,8 @@ export class Box implements Waiter, Owner {
 export class LooperState {
   activation: Promise<void> | null = null;
   runStart = 0;
+  /** Of the box's ipsIn, the IIPs handed out by IIP ports (they do not count as progress). */
+  iipsIn = 0;
   kind = P_NONE;
   port: InPortImpl | OutPortBase | null = null;
   ip: Packet | null = null;

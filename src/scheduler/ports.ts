@@ -83,7 +83,7 @@ export class InPortImpl implements InPort<unknown> {
     if (iip !== null && iip.activation !== box.activationId) {
       iip.activation = box.activationId;
       box.ipsIn++;
-      box.iipsIn++;
+      box.op!.iipsIn++; // only loopers receive through take(); their LooperState exists
       return box.createPacket('data', iip.value);
     }
     return null;
