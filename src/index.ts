@@ -44,7 +44,7 @@ export { parseFbp } from './graph/fbp/parser.ts';
 export { printFbp } from './graph/fbp/print.ts';
 export { parseJsonGraph, toJson } from './graph/json.ts';
 export { printDot } from './graph/dot.ts';
-export { validate } from './graph/validate.ts';
+export { MAX_ARRAY_ELEMENTS, MAX_EDGE_CAPACITY, validate } from './graph/validate.ts';
 export { parseGraph, readGraphFile } from './network/load.ts';
 
 export { Network, EXIT_CODES } from './network/network.ts';

@@ -13,14 +13,16 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { createRegistry, GraphError, parseGraph, printDot, printFbp, readGraphFile, toJson } from '../index.ts';
+import { createRegistry, GraphError, MAX_EDGE_CAPACITY, parseGraph, printDot, printFbp, readGraphFile, toJson } from '../index.ts';
 import { EXIT_USAGE, reportLoadError } from './load-error.ts';
 import { runCommand } from './run-command.ts';
 
-function positiveInt(name: string) {
+function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${v}'`);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer in 1..${max}, got '${v}'`);
+    }
     return n;
   };
 }
@@ -42,7 +44,7 @@ export function buildProgram(): Command {
     .command('run')
     .description('run a network until it ends')
     .argument('<graph>', '.fbp or .json graph file')
-    .option('--capacity <n>', 'default connection capacity', positiveInt('--capacity'))
+    .option('--capacity <n>', 'default connection capacity', positiveInt('--capacity', MAX_EDGE_CAPACITY))
     .option('--stats', 'print statistics to stderr at the end (and time spent per box)')
     .option('--components <dir>', 'extra components directory (repeatable)', collect, [])
     .option('--unchecked', 'turn IP ownership checks off (faster)')

@@ -48,3 +48,11 @@ describe('network() builder', () => {
     expect(() => network().connect('g', 'o.in')).toThrow(/not a port reference/);
   });
 });
+
+describe('run options', () => {
+  it('a capacity or budget out of range is a usage error, not a failure deep in the build', async () => {
+    const build = () => network().node('g', 'core/Generate', { count: 1 }).node('d', 'core/Drop').connect('g.out', 'd.in');
+    await expect(build().run({ capacity: 5_000_000 })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('capacity must be an integer in 1..1048576') });
+    await expect(build().run({ budget: 0 })).rejects.toMatchObject({ code: 'E_USAGE' });
+  });
+});

@@ -4,6 +4,7 @@
  * RunResult (finished, failed, deadlock, interrupted). Graph problems are thrown as a
  * GraphError carrying every diagnostic, before anything runs.
  */
+import { MAX_CAPACITY } from '../connection/local-queue.ts';
 import { WeftError } from '../errors.ts';
 import type { Diagnostic } from '../graph/diagnostic.ts';
 import type { Graph } from '../graph/graph.ts';
@@ -29,8 +30,20 @@ export class GraphError extends WeftError {
   }
 }
 
+/** Options given by code or flags: clear errors instead of failures deep in the build. */
+function checkOptions(opts: BuildOptions): void {
+  const { capacity, budget } = opts;
+  if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY)) {
+    throw new WeftError('E_USAGE', `capacity must be an integer in 1..${MAX_CAPACITY}, got ${capacity}`);
+  }
+  if (budget !== undefined && (!Number.isInteger(budget) || budget < 1)) {
+    throw new WeftError('E_USAGE', `budget must be a positive integer, got ${budget}`);
+  }
+}
+
 /** Load and validate; throws GraphError on any diagnostic. */
 export async function createNetwork(source: string | Graph, registry: Registry, opts: BuildOptions = {}): Promise<Network> {
+  checkOptions(opts);
   const prepared = typeof source === 'string' ? await loadGraphFile(source, registry) : await prepareGraph(source, registry);
   if (prepared.diagnostics.length > 0) {
     throw new GraphError(prepared.diagnostics, typeof source === 'string' ? source : source.file);
