@@ -14,6 +14,7 @@
 import type { Component, NonLooperComponent } from '../component/define.ts';
 import type { PortDecl } from '../component/port.ts';
 import { LocalConnection } from '../connection/local-queue.ts';
+import { WeftError } from '../errors.ts';
 import type { Graph, PortRef } from '../graph/graph.ts';
 import type { Packet } from '../ip/ip.ts';
 import type { Box } from '../scheduler/box.ts';
@@ -61,7 +62,7 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
 
   for (const node of graph.nodes) {
     const comp = resolve(node);
-    const budget = typeof node.metadata.budget === 'number' ? node.metadata.budget : undefined;
+    const budget = nodeBudget(node);
     const box = sched.addBox(node.id, node.component, comp, budget);
     boxes.set(node.id, box);
     const looper = comp.style === 'looper';
@@ -156,6 +157,17 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
   }
 
   return { sched, boxes, connections };
+}
+
+/** A node's own budget: `metadata.budget` (a number, or text from `.fbp` metadata). */
+function nodeBudget(node: Graph['nodes'][number]): number | undefined {
+  const raw = node.metadata.budget;
+  if (raw === undefined) return undefined;
+  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new WeftError('E_USAGE', `node ${node.id}: metadata budget must be a positive integer, got ${JSON.stringify(raw)}`);
+  }
+  return n;
 }
 
 function makeElements<P>(decl: PortDecl, maxIndex: number | undefined, make: (index: number) => P): P | P[] {
