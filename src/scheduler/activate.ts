@@ -19,7 +19,7 @@
  */
 import { WeftError } from '../errors.ts';
 import { acquireChecked, dropChecked, ownsChecked, type IP } from '../ip/ip.ts';
-import { BLOCKED, Box, LooperState, READY, RUNNING, W_INPUT, W_RECEIVE, isNonLooper, leakError } from './box.ts';
+import { BLOCKED, Box, LooperState, P_NONE, READY, RUNNING, W_INPUT, W_RECEIVE, isNonLooper, leakError } from './box.ts';
 
 export function activate(box: Box): void {
   if (box.looper) {
@@ -63,12 +63,34 @@ function startLooper(box: Box): void {
     throw new WeftError('E_BOX_FAILED', `run() of ${box.componentName} must be an async function (it returned ${typeof p})`);
   }
   box.op!.activation = p.then(
-    () => looperReturned(box, inAtStart),
+    () => {
+      if (abandonedOperation(box)) {
+        sched.fail(
+          box,
+          new WeftError(
+            'E_BOX_FAILED',
+            `looper ${box.label} (${box.componentName}) returned while a port operation it started was still waiting; await the Promise a port operation returns`,
+          ),
+        );
+      } else looperReturned(box, inAtStart);
+    },
     (e) => {
-      sched.looperParked(box);
+      if (!abandonedOperation(box)) sched.looperParked(box);
       sched.fail(box, e);
     },
   );
+}
+
+/**
+ * The body ended while an operation it started still waits: it did not await the Promise.
+ * Forget the operation (nobody will take its result, so settling it would only raise an
+ * unhandled rejection). The box was already counted as parked when the operation began.
+ */
+function abandonedOperation(box: Box): boolean {
+  const op = box.op!;
+  if (op.kind === P_NONE) return false;
+  op.clear();
+  return true;
 }
 
 function looperReturned(box: Box, inAtStart: number): void {

@@ -246,6 +246,29 @@ describe('statistics', () => {
 });
 
 describe('failures', () => {
+  it('a looper that returns while an operation it started still waits fails clearly', async () => {
+    const Hasty = defineComponent({
+      inPorts: {},
+      outPorts: { out: port.number() },
+      async run(_i, { out }) {
+        out.emit(1);
+        void out.emit(2); // capacity 1: this one must wait, and nobody awaits it
+      },
+    });
+    const Slow = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: {},
+      async run({ in: input }, _o, ctx) {
+        await new Promise((r) => setTimeout(r, 5));
+        for (let ip = await input.receive(); ip !== null; ip = await input.receive()) ctx.drop(ip);
+      },
+    });
+    const r = await makeNetwork({ nodes: { h: Hasty, s: Slow }, edges: ['h.out -(1)-> s.in'] }).run();
+    expect(r.status).toBe('failed');
+    expect(r.failure?.box).toBe('h');
+    expect(r.failure?.message).toMatch(/returned while a port operation it started was still waiting/);
+  });
+
   it('an async process handler is refused with a clear error', async () => {
     const AsyncNL = defineComponent({
       inPorts: { in: port.number() },
