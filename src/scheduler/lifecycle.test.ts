@@ -198,6 +198,34 @@ describe('lifecycle', () => {
     expect(cleaned).toBe(true);
   });
 
+  it('steps non-loopers one activation at a time, in run-queue order', () => {
+    const Emit = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: { out: port.number() },
+      process: {
+        in(ip, { out }) {
+          if (ip.kind === 'data') for (let i = 1; i <= ip.data; i++) out.emit(i);
+        },
+      },
+    });
+    const got: unknown[] = [];
+    const net = makeNetwork({ nodes: { e: Emit, p: PassNL, c: collector(got) }, edges: ['e.out -(2)-> p.in', 'p.out -(2)-> c.in'], iips: [[3, 'e.in']] });
+    const sched = (net as any).built.sched;
+    sched.start();
+    const trace: string[] = [];
+    for (let step = 0; step < 20 && sched.readyCount > 0; step++) {
+      const next = sched.queue[sched.qHead & (sched.queue.length - 1)].label;
+      sched.runSlice(1);
+      trace.push(`${next}:${got.length}`);
+    }
+    // e: emits 1, 2 (3 waits in its outbox; p is woken). p: forwards 1, 2 (taking 1 wakes e,
+    // sending 1 wakes c). e: flushes 3, its stream has ended: it terminates. c: takes 1, 2.
+    // p: forwards 3, its input closed: terminates. c: takes 3, terminates.
+    expect(trace).toEqual(['e:0', 'p:0', 'e:0', 'c:2', 'p:2', 'c:3']);
+    expect(got).toEqual([1, 2, 3]);
+    expect(sched.live).toBe(0);
+  });
+
   it('can be stepped deterministically with runSlice', () => {
     const { spec, got } = chain(PassNL, 2, 3);
     const net = makeNetwork(spec);
