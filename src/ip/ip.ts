@@ -102,21 +102,16 @@ function notOwned(op: string, box: Owner, p: CheckedPacket): never {
 }
 
 /**
- * The ownership operations, one object per mode so that call sites stay monomorphic.
- * All methods must be called on the owning box's scheduler thread.
+ * The ownership operations off the hot path (creating, dropping, reading a value), one object
+ * per mode. The hot path (send, receive) calls the checked functions below directly behind
+ * `box.checked`. All of them must be called on the owning box's scheduler thread.
  */
 export interface Ownership {
   readonly checked: boolean;
   create(box: Owner, kind: IPKind, value: unknown): Packet;
   /** A packet owned by nobody yet, already on a connection (an IIP). */
   inFlight(kind: IPKind, value: unknown): Packet;
-  /** Box gives up `ip` for sending. Returns the packet that travels (checked: a fresh one). */
-  release(box: Owner, ip: unknown): Packet;
-  /** Box takes `ip` off a connection. */
-  acquire(box: Owner, ip: Packet): void;
   drop(box: Owner, ip: unknown): void;
-  /** Whether `ip` is an IP owned by `box` (used to auto-drop a non-looper's received IP). */
-  owns(box: Owner, ip: Packet): boolean;
   /** Read the value of a packet without ownership checks (runtime internal). */
   valueOf(ip: Packet): unknown;
 }
@@ -168,10 +163,7 @@ export const checkedOwnership: Ownership = {
   inFlight(kind, value) {
     return new CheckedPacket(kind, value, null);
   },
-  release: releaseChecked,
-  acquire: acquireChecked,
   drop: dropChecked,
-  owns: ownsChecked,
   valueOf(ip) {
     return (ip as CheckedPacket).peek();
   },
@@ -185,14 +177,7 @@ export const uncheckedOwnership: Ownership = {
   inFlight(kind, value) {
     return new UncheckedPacket(kind, value);
   },
-  release(_box, ip) {
-    return ip as UncheckedPacket;
-  },
-  acquire() {},
   drop() {},
-  owns() {
-    return true;
-  },
   valueOf(ip) {
     return (ip as UncheckedPacket).data;
   },
