@@ -3,8 +3,9 @@
  * WeftError with a stable code; graph problems are Diagnostics (graph/diagnostic.ts) instead.
  *
  * Two families, kept apart (as Go's runtime keeps `throw` apart from `panic`):
- * - box faults (E_BOX_FAILED, E_OWNERSHIP, E_LEAK, E_OUTBOX, E_NO_PROGRESS): a component did
- *   something wrong; the network fails and the report names the box;
+ * - box faults (E_BOX_FAILED, E_OWNERSHIP, E_LEAK, E_OUTBOX, E_NO_PROGRESS, E_ENCODE): a
+ *   component did something wrong; the network fails (status `failed`, exit code 1) and the
+ *   report names the box;
  * - E_INTERNAL: an invariant of the runtime itself broke. That is a bug in weft.
  */
 
@@ -17,6 +18,7 @@ export type ErrorCode =
   | 'E_LEAK' // an activation ended still owning IPs
   | 'E_OUTBOX' // a non-looper sent too many IPs in one call into a full connection
   | 'E_NO_PROGRESS' // a looper returned without any port operation while input waits
+  | 'E_ENCODE' // a box sent a value its connection cannot carry to another thread (wrong machine type, a function, a cycle, ...)
   | 'E_STOPPED' // the network was stopped; port operations after that throw this
   | 'E_INTERNAL';
 

@@ -13,7 +13,8 @@ import type { Network, RunResult } from './network/network.ts';
 import { installSubnetLoader } from './network/load.ts';
 import { NetworkBuilder } from './network/builder.ts';
 import { Registry } from './network/registry.ts';
-import { createNetwork as create, runGraph, type RunOptions } from './network/run.ts';
+import { createNetwork as create, loadForRun, runGraph, type RunOptions } from './network/run.ts';
+import { MultiNetwork } from './worker/multi-network.ts';
 
 export { defineComponent, isComponent } from './component/define.ts';
 export type {
@@ -48,11 +49,14 @@ export { MAX_ARRAY_ELEMENTS, MAX_EDGE_CAPACITY, validate } from './graph/validat
 export { parseGraph, readGraphFile } from './network/load.ts';
 
 export { Network, EXIT_CODES } from './network/network.ts';
+export { MultiNetwork, defaultWorkers } from './worker/multi-network.ts';
+export { explainPlacement, place } from './placement/placement.ts';
+export type { Placement } from './placement/placement.ts';
 export type { BoxFailure, BoxStats, ConnectionStats, NetworkStats, RunResult, RunStatus } from './network/network.ts';
 export { formatDeadlock } from './network/termination.ts';
 export type { DeadlockReport, WaitInfo } from './network/termination.ts';
 export { Registry, SubnetError, componentShape } from './network/registry.ts';
-export { GraphError } from './network/run.ts';
+export { GraphError, MAX_WORKERS } from './network/run.ts';
 export { NetworkBuilder } from './network/builder.ts';
 export type { RunOptions } from './network/run.ts';
 export { DEFAULT_BUDGET, DEFAULT_CAPACITY } from './scheduler/tuning.ts';
@@ -71,14 +75,21 @@ function registryFor(opts: RunOptions): Registry {
   return opts.registry;
 }
 
+/** A network ready to run, on this thread (Network) or on worker threads (MultiNetwork). */
+export type RunnableNetwork = Network | MultiNetwork;
+
 /** Load, validate and build a network (throws GraphError with diagnostics). */
-export async function createNetwork(source: string | Graph, opts: RunOptions = {}): Promise<Network> {
-  return create(source, registryFor(opts), opts);
+export async function createNetwork(source: string | Graph, opts: RunOptions = {}): Promise<RunnableNetwork> {
+  const registry = registryFor(opts);
+  if ((opts.workers ?? 1) <= 1) return create(source, registry, opts);
+  const graph = await loadForRun(source, registry, opts);
+  return new MultiNetwork(graph, registry, { ...opts, workers: opts.workers!, components: [...registry.directories] });
 }
 
 /** Run a graph file or Graph to the end: the same function as `weft run`. */
 export async function run(source: string | Graph, opts: RunOptions = {}): Promise<RunResult> {
-  return runGraph(source, registryFor(opts), opts);
+  if ((opts.workers ?? 1) <= 1) return runGraph(source, registryFor(opts), opts);
+  return (await createNetwork(source, opts)).run();
 }
 
 /**
@@ -88,7 +99,7 @@ export async function run(source: string | Graph, opts: RunOptions = {}): Promis
  */
 export function network(): NetworkBuilder & {
   run(opts?: RunOptions): Promise<RunResult>;
-  create(opts?: RunOptions): Promise<Network>;
+  create(opts?: RunOptions): Promise<RunnableNetwork>;
 } {
   const b = new NetworkBuilder();
   const withComponents = (opts: RunOptions): RunOptions => {

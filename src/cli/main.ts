@@ -1,7 +1,8 @@
 /**
  * The `weft` command. A contract that tests and users rely on:
  *
- *   weft run GRAPH [--capacity N] [--stats] [--components DIR]... [--unchecked] [--budget N]
+ *   weft run GRAPH [--workers N] [--explain] [--capacity N] [--stats] [--components DIR]...
+ *                  [--unchecked] [--budget N]
  *   weft check GRAPH [--components DIR]...
  *   weft components [--components DIR]... [--json]
  *   weft convert GRAPH --to json|fbp|dot
@@ -13,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { createRegistry, GraphError, MAX_EDGE_CAPACITY, parseGraph, printDot, printFbp, readGraphFile, toJson } from '../index.ts';
+import { createRegistry, defaultWorkers, GraphError, MAX_EDGE_CAPACITY, MAX_WORKERS, parseGraph, printDot, printFbp, readGraphFile, toJson } from '../index.ts';
 import { EXIT_USAGE, reportLoadError } from './load-error.ts';
 import { runCommand } from './run-command.ts';
 
@@ -49,6 +50,8 @@ export function buildProgram(): Command {
     .option('--components <dir>', 'extra components directory (repeatable)', collect, [])
     .option('--unchecked', 'turn IP ownership checks off (faster)')
     .option('--budget <n>', 'port operations per activation', positiveInt('--budget'))
+    .option('--workers <n>', `worker threads (default: one per core, ${defaultWorkers()} here)`, positiveInt('--workers', MAX_WORKERS))
+    .option('--explain', 'print which worker runs each box, and why, instead of running')
     .action(async (graph: string, opts) => {
       process.exitCode = await runCommand(graph, opts);
     });

@@ -12,7 +12,7 @@
  * - if the process runs out of work before the network ends, some looper awaits a promise
  *   nothing can settle: the network reports a stall (exit 3), never a silent exit.
  */
-import { createNetwork, createRegistry, type Network, type RunResult } from '../index.ts';
+import { createNetwork, createRegistry, defaultWorkers, explainPlacement, MultiNetwork, type RunnableNetwork, type RunResult } from '../index.ts';
 import { reportLoadError } from './load-error.ts';
 import { formatResult, formatStats, statusLine } from './report.ts';
 
@@ -22,13 +22,15 @@ export interface RunFlags {
   components: string[];
   unchecked?: boolean;
   budget?: number;
+  workers?: number;
+  explain?: boolean;
 }
 
 const STATUS_AFTER_MS = 1000;
 const STATUS_EVERY_MS = 250;
 
 export async function runCommand(graph: string, flags: RunFlags): Promise<number> {
-  let net: Network;
+  let net: RunnableNetwork;
   try {
     net = await createNetwork(graph, {
       registry: createRegistry(flags.components),
@@ -36,9 +38,14 @@ export async function runCommand(graph: string, flags: RunFlags): Promise<number
       checked: !flags.unchecked,
       timing: !!flags.stats,
       budget: flags.budget,
+      workers: flags.workers ?? defaultWorkers(),
     });
   } catch (e) {
     return reportLoadError(e);
+  }
+  if (flags.explain) {
+    process.stdout.write(explain(net, flags.workers ?? defaultWorkers()));
+    return 0;
   }
 
   const started = performance.now();
@@ -83,7 +90,7 @@ export async function runCommand(graph: string, flags: RunFlags): Promise<number
   return code;
 }
 
-function startStatus(net: Network, started: number) {
+function startStatus(net: RunnableNetwork, started: number) {
   let shown = false;
   const draw = () => {
     const elapsed = performance.now() - started;
@@ -104,4 +111,10 @@ function startStatus(net: Network, started: number) {
       clear();
     },
   };
+}
+
+/** `--explain`: the placement of a network on its workers, as text. */
+function explain(net: RunnableNetwork, workers: number): string {
+  if (net instanceof MultiNetwork) return explainPlacement(net.graph, net.placement);
+  return `1 worker: every box runs on the main thread (${workers} asked)\n`;
 }

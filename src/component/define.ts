@@ -222,6 +222,8 @@ export function checkSpec(spec: any): string[] {
       const d = decl as Partial<PortDecl>;
       if (!d || typeof d !== 'object' || typeof d.type !== 'string' || typeof d.isArray !== 'boolean') {
         out.push(`${side}.${name} is not a port declaration (use port.string(), port.any(), ...)`);
+      } else if (d.type === 'struct' && !Array.isArray(d.fields)) {
+        out.push(`${side}.${name}: a struct port needs its fields (use port.struct({x: 'f64', ...}))`);
       }
     }
   }

@@ -10,11 +10,34 @@
  * In-ports are required unless `.optional()` or `.default(v)`; out-ports are always optional
  * (a send on an unconnected out-port returns false and the IP is dropped and counted).
  *
- * Declared types are checked across every edge at load time (graph/validate.ts) and are used
- * to convert `.fbp` IIP text. `any` and `json` are compatible with everything.
+ * Machine types say how a value is laid out when its connection crosses worker threads
+ * (shm/codec.ts): one number in a fixed width, a boolean, raw bytes, or a fixed record:
+ *
+ *   port.i32()                     integers from -2^31 to 2^31-1 (also u32, i16, u16, i8, u8)
+ *   port.f64(), port.f32()         any number (f32 rounds to float32)
+ *   port.bool()                    booleans in one byte
+ *   port.bytes()                   Uint8Array payloads
+ *   port.struct({x: 'f64', y: 'i32'})   `{x: number; y: number}` in 12 bytes
+ *
+ * On one thread a machine-typed port carries its values as they are; across threads a value
+ * that does not fit the type fails the sending box (E_ENCODE). `layoutOf(decl)` gives the
+ * layout; every other type is carried as `any`.
+ *
+ * Declared types are checked across every edge at load time (graph/port-types.ts has the
+ * rules) and are used to convert `.fbp` IIP text. `any` is compatible with everything, `json`
+ * with everything but bytes.
  */
+import { WeftError } from '../errors.ts';
+import type { MachineType, ValueLayout } from '../shm/codec.ts';
 
-export type PortTypeName = 'any' | 'string' | 'number' | 'boolean' | 'object' | 'array' | 'json';
+export type { MachineType } from '../shm/codec.ts';
+
+export type PortTypeName =
+  | 'any' | 'string' | 'number' | 'boolean' | 'object' | 'array' | 'json'
+  | MachineType | 'bytes' | 'struct';
+
+/** The fields of `port.struct`, in declared order. */
+export type StructFields = ReadonlyArray<readonly [string, MachineType]>;
 
 /** A port declaration. `T` is the payload type; `A` says whether it is an array port. */
 export interface PortDecl<T = unknown, A extends boolean = boolean> {
@@ -24,6 +47,8 @@ export interface PortDecl<T = unknown, A extends boolean = boolean> {
   readonly description?: string;
   readonly hasDefault: boolean;
   readonly defaultValue?: T;
+  /** `struct` only: the fields, in declared order. */
+  readonly fields?: StructFields;
   /** Phantom field: carries T for type inference; never set at run time. */
   readonly __type?: T;
   optional(): PortDecl<T, A>;
@@ -39,6 +64,7 @@ type Fields = {
   description?: string;
   hasDefault: boolean;
   defaultValue?: unknown;
+  fields?: StructFields;
 };
 
 function make<T, A extends boolean>(f: Fields): PortDecl<T, A> {
@@ -59,6 +85,34 @@ function base<T>(type: PortTypeName): PortDecl<T, false> {
 /** JSON values, for `port.json()`. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** The payload type of `port.struct(fields)`: numbers, and booleans for `bool` fields. */
+export type StructOf<F extends Record<string, MachineType>> = {
+  -readonly [K in keyof F]: F[K] extends 'bool' ? boolean : number;
+};
+
+// The same rules as shm/codec.ts `structProblem`, repeated: component/ takes only types from
+// shm/, so that declaring ports does not load msgpackr.
+const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const MACHINE: ReadonlySet<string> = new Set(['f64', 'f32', 'i32', 'u32', 'i16', 'u16', 'i8', 'u8', 'bool']);
+
+function struct<const F extends Record<string, MachineType>>(spec: F): PortDecl<StructOf<F>, false> {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    throw new WeftError('E_USAGE', "port.struct takes an object of field types, such as {x: 'f64', y: 'i32'}");
+  }
+  const entries = Object.entries(spec);
+  if (entries.length === 0) throw new WeftError('E_USAGE', 'port.struct needs at least one field');
+  for (const [name, type] of entries) {
+    if (!FIELD_NAME.test(name) || name === '__proto__') {
+      throw new WeftError('E_USAGE', `port.struct: field name '${name}' is not an identifier`);
+    }
+    if (!MACHINE.has(type)) {
+      throw new WeftError('E_USAGE', `port.struct: field ${name} has type '${String(type)}'; a field is one of ${[...MACHINE].join(', ')}`);
+    }
+  }
+  const fields: StructFields = Object.freeze(entries.map(([n, t]) => Object.freeze([n, t] as const)));
+  return make<StructOf<F>, false>({ type: 'struct', isArray: false, required: true, hasDefault: false, fields });
+}
+
 export const port = {
   any: <T = unknown>() => base<T>('any'),
   string: () => base<string>('string'),
@@ -67,7 +121,37 @@ export const port = {
   object: <T extends object = Record<string, unknown>>() => base<T>('object'),
   array: <T = unknown>() => base<T[]>('array'),
   json: <T = Json>() => base<T>('json'),
+  f64: () => base<number>('f64'),
+  f32: () => base<number>('f32'),
+  i32: () => base<number>('i32'),
+  u32: () => base<number>('u32'),
+  i16: () => base<number>('i16'),
+  u16: () => base<number>('u16'),
+  i8: () => base<number>('i8'),
+  u8: () => base<number>('u8'),
+  bool: () => base<boolean>('bool'),
+  bytes: () => base<Uint8Array>('bytes'),
+  struct,
 };
+
+const ANY: ValueLayout = Object.freeze({ kind: 'any' });
+const BYTES: ValueLayout = Object.freeze({ kind: 'bytes' });
+const MACHINE_LAYOUT = new Map<string, ValueLayout>([...MACHINE].map((t) => [t, Object.freeze({ kind: 'machine', type: t as MachineType })]));
+
+/**
+ * How values of a port are laid out across threads: machine types, bool, bytes and struct
+ * have their own layout; every other type (number and json included) is `any`.
+ */
+export function layoutOf(decl: Pick<PortDecl, 'type' | 'fields'>): ValueLayout {
+  const machine = MACHINE_LAYOUT.get(decl.type);
+  if (machine) return machine;
+  if (decl.type === 'bytes') return BYTES;
+  if (decl.type === 'struct') {
+    if (!decl.fields) throw new WeftError('E_COMPONENT', 'a struct port declaration has no fields (use port.struct({...}))');
+    return Object.freeze({ kind: 'struct', fields: decl.fields });
+  }
+  return ANY;
+}
 
 export type PortDecls = Record<string, PortDecl<any, boolean>>;
 

@@ -44,3 +44,17 @@ export interface ReceiveEnd<P> {
   /** The receiver closes early: discard what is queued (returns how many), fail later sends. */
   closeReceiver(): number;
 }
+
+/** What an in-port holds: a receive end with its statistics. */
+export interface InConnection<P> extends ReceiveEnd<P> {
+  /** IPs taken out so far (local: put in). */
+  readonly carried: number;
+  readonly maxFill: number;
+  /** True once the receiver closed its end. */
+  readonly receiverClosed: boolean;
+}
+
+/** What an out-port holds: a send end and how full it is (for reports). */
+export interface OutConnection<P> extends SendEnd<P> {
+  readonly size: number;
+}

@@ -22,7 +22,7 @@
  *                        ≥ MAX_ARRAY_ELEMENTS)
  *   E_FANOUT             every edge after the first from the same out-port element
  *   E_UNCONNECTED        the node (required in-port, no default, no edge/IIP/graph inport)
- *   E_PORT_TYPE          the edge (types differ and neither is any or json)
+ *   E_PORT_TYPE          the edge (the out-port's type cannot feed the in-port's: port-types.ts)
  *   E_IIP                the IIP (data does not convert to the port type)
  *   E_CAPACITY           the edge (capacity not an integer in 1..MAX_EDGE_CAPACITY)
  *   E_EXPORT             the export (duplicate name ignoring case, unknown node or port, wrong side)
@@ -31,6 +31,7 @@
 import type { Diagnostic, DiagnosticCode } from './diagnostic.ts';
 import { formatEdge, formatPortRef, type Graph, type PortRef, type SourceSpan } from './graph.ts';
 import { convertIip, preview } from './iip-convert.ts';
+import { compatible, isNumericMachine, typeLabel, type StructFieldShapes } from './port-types.ts';
 import { didYouMean } from './suggest.ts';
 import { compareSpans } from './text.ts';
 
@@ -39,6 +40,8 @@ export interface PortShape {
   isArray: boolean;
   required: boolean;
   hasDefault: boolean;
+  /** `struct` only: field names and machine types, in declared order. */
+  fields?: StructFieldShapes;
 }
 export interface ComponentShape {
   inPorts: Record<string, PortShape>;
@@ -175,11 +178,11 @@ export function validate(
         sources.set(key, edge.to);
       }
     }
-    if (from && to && !compatible(from.shape.type, to.shape.type)) {
+    if (from && to && !compatible(from.shape, to.shape)) {
       const message =
-        `edge ${formatEdge(edge)} connects out-port type '${from.shape.type}' ` +
-        `to in-port type '${to.shape.type}'`;
-      report('E_PORT_TYPE', edge.span, message);
+        `edge ${formatEdge(edge)} connects out-port type '${typeLabel(from.shape)}' ` +
+        `to in-port type '${typeLabel(to.shape)}'`;
+      report('E_PORT_TYPE', edge.span, message, typeHint(from.shape.type, to.shape.type));
     }
     const c = edge.capacity;
     if (c !== undefined && (!Number.isInteger(c) || c < 1 || c > MAX_EDGE_CAPACITY)) {
@@ -191,12 +194,12 @@ export function validate(
 
   for (const { iip, to } of iipEnds) {
     if (!to) continue;
-    const converted = convertIip(iip.data, iip.fromText, to.shape.type);
+    const converted = convertIip(iip.data, iip.fromText, to.shape.type, to.shape.fields);
     if (converted.ok) {
       iip.data = converted.value;
       iip.fromText = false;
     } else {
-      const port = `port ${to.name} of ${describeNode(iip.to.node)} takes ${to.shape.type}`;
+      const port = `port ${to.name} of ${describeNode(iip.to.node)} takes ${typeLabel(to.shape)}`;
       report('E_IIP', iip.span, `IIP for ${formatPortRef(iip.to)}: ${converted.reason}; ${port}`);
     }
   }
@@ -302,8 +305,10 @@ function other(dir: Dir): Dir {
   return dir === 'in' ? 'out' : 'in';
 }
 
-function compatible(a: string, b: string): boolean {
-  return a === b || a === 'any' || b === 'any' || a === 'json' || b === 'json';
+function typeHint(from: string, to: string): string | undefined {
+  if (from === 'struct' && to === 'struct') return 'a struct feeds only a struct with the same fields, types and order';
+  if (isNumericMachine(from) && isNumericMachine(to)) return `machine types only widen (i16 -> i32, i32 -> f64, ...); declare the in-port ${from}, or convert in a component`;
+  return undefined;
 }
 
 /**

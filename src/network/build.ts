@@ -13,6 +13,7 @@
  */
 import type { Component, NonLooperComponent } from '../component/define.ts';
 import type { PortDecl } from '../component/port.ts';
+import type { InConnection } from '../connection/connection.ts';
 import { LocalConnection } from '../connection/local-queue.ts';
 import { WeftError } from '../errors.ts';
 import type { Graph, PortRef } from '../graph/graph.ts';
@@ -20,6 +21,7 @@ import type { Packet } from '../ip/ip.ts';
 import type { Box } from '../scheduler/box.ts';
 import { InPortImpl, OutPortBase, OutPortImpl, SyncOutPortImpl } from '../scheduler/ports.ts';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.ts';
+import { joinSources, Wiring, type Part } from './wire.ts';
 import { DEFAULT_CAPACITY } from '../scheduler/tuning.ts';
 
 export interface BuildOptions extends SchedulerOptions {
@@ -28,7 +30,7 @@ export interface BuildOptions extends SchedulerOptions {
 }
 
 export interface ConnectionInfo {
-  conn: LocalConnection<Packet>;
+  conn: InConnection<Packet>;
   /** The receiving port; `to.from` are the sending ports (label: edgeLabel(to)). */
   to: InPortImpl;
 }
@@ -41,7 +43,11 @@ export interface BuiltNetwork {
 
 type Resolve = (node: { id: string; component: string }) => Component;
 
-export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions = {}): BuiltNetwork {
+/**
+ * Build the boxes of one worker (`part`), or of the whole graph in this thread (no `part`).
+ * With a part, edges to and from other workers' boxes become ring ends (wire.ts).
+ */
+export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions = {}, part?: Part): BuiltNetwork {
   const sched = new Scheduler(opts);
   const defaultCapacity = opts.capacity ?? DEFAULT_CAPACITY;
   const boxes = new Map<string, Box>();
@@ -60,7 +66,9 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
   }
   for (const iip of graph.iips) noteIndex(iip.to);
 
+  const wire = part ? new Wiring(part, sched) : null;
   for (const node of graph.nodes) {
+    if (part && part.placement.get(node.id) !== part.worker) continue;
     const comp = resolve(node);
     const budget = nodeBudget(node);
     const box = sched.addBox(node.id, node.component, comp, budget);
@@ -85,40 +93,55 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
 
   /** The port element a (resolved) reference names, found through the box's views. */
   const element = <P>(view: 'inView' | 'outView', ref: PortRef): P => {
+    if (wire !== null && !boxes.has(ref.node)) return wire.remotePort(view, ref) as P;
     const v = boxes.get(ref.node)?.[view][ref.port] as P | P[] | undefined;
     const p = ref.index === undefined ? v : (v as P[] | undefined)?.[ref.index];
     if (p === undefined || Array.isArray(p)) throw new Error(`internal: no port element for ${ref.node}.${ref.port}[${ref.index}]`);
     return p as P;
   };
 
-  // Connections, one per target element.
-  const byTarget = new Map<InPortImpl, Graph['edges']>();
-  for (const e of graph.edges) {
+  // Connections, one per target element (see wire.ts for the parts that cross workers).
+  const byTarget = new Map<InPortImpl, { edge: Graph['edges'][number]; index: number }[]>();
+  graph.edges.forEach((e, index) => {
+    if (part && part.placement.get(e.to.node) !== part.worker && part.placement.get(e.from.node) !== part.worker) return;
     const to = element<InPortImpl>('inView', e.to);
     const list = byTarget.get(to);
-    if (list) list.push(e);
-    else byTarget.set(to, [e]);
-  }
+    if (list) list.push({ edge: e, index });
+    else byTarget.set(to, [{ edge: e, index }]);
+  });
   const connections: ConnectionInfo[] = [];
+  const localConn = new Map<InPortImpl, LocalConnection<Packet>>();
   for (const [to, edges] of byTarget) {
     let capacity = 0;
-    for (const e of edges) capacity = Math.max(capacity, e.capacity ?? 0);
-    const conn = new LocalConnection<Packet>(capacity || defaultCapacity, edges.length);
-    to.conn = conn;
-    const from: OutPortBase[] = new Array(edges.length);
-    edges.forEach((e, i) => {
-      const src = element<OutPortBase>('outView', e.from);
-      src.attach(conn);
+    for (const { edge } of edges) capacity = Math.max(capacity, edge.capacity ?? 0);
+    capacity ||= defaultCapacity;
+    const isLocal = (node: string) => !part || part.placement.get(node) === part.worker;
+    const local = edges.filter(({ edge }) => isLocal(edge.from.node));
+    const from: OutPortBase[] = [];
+    let conn: LocalConnection<Packet> | null = null;
+    if (local.length > 0 && isLocal(to.box.label)) {
+      conn = new LocalConnection<Packet>(capacity, local.length);
+      localConn.set(to, conn);
+    }
+    for (const { edge, index } of edges) {
+      const src = element<OutPortBase>('outView', edge.from);
+      from.push(src);
+      if (!isLocal(edge.from.node)) continue;
+      if (conn !== null) src.attach(conn);
+      else src.attach(wire!.sendEnd(index, src, to));
       src.to = to;
-      from[i] = src;
-    });
+    }
     to.from = from.length === 1 ? from[0] : from;
-    connections.push({ conn, to });
+    if (!isLocal(to.box.label)) continue;
+    const remote = edges.filter(({ edge }) => !isLocal(edge.from.node)).map(({ edge, index }) => wire!.receiveEnd(index, edge));
+    to.conn = joinSources(conn, remote);
+    connections.push({ conn: to.conn, to });
   }
 
-  // IIPs.
+  // IIPs (always local: they go with their target's box).
   const iipsByTarget = new Map<InPortImpl, unknown[]>();
   for (const iip of graph.iips) {
+    if (part && part.placement.get(iip.to.node) !== part.worker) continue;
     const p = element<InPortImpl>('inView', iip.to);
     const list = iipsByTarget.get(p);
     if (list) list.push(iip.data);
@@ -131,8 +154,17 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
       p.iip = { value: values[0], activation: -1 };
       continue;
     }
-    if (p.conn === null) p.conn = new LocalConnection<Packet>(values.length, 0);
-    for (const v of values) p.conn.preload(sched.own.inFlight('data', v));
+    let conn = localConn.get(p);
+    if (conn === undefined) {
+      conn = new LocalConnection<Packet>(values.length, 0);
+      if (p.conn !== null) {
+        // Only remote senders so far: the IIPs become one more source of the fan-in.
+        p.conn = joinSources(conn, [p.conn]);
+        const info = connections.find((c) => c.to === p);
+        if (info) info.conn = p.conn;
+      } else p.conn = conn;
+    }
+    for (const v of values) conn.preload(sched.own.inFlight('data', v));
   }
 
   // Non-looper streams: every stream element gets a connection (closed and empty if unfed).

@@ -51,6 +51,16 @@ export class Registry {
     this.dirs.push(abs);
   }
 
+  /** The components directories, in search order. */
+  get directories(): readonly string[] {
+    return this.dirs;
+  }
+
+  /** Whether `name` is one of the built-in components (a worker thread finds it too). */
+  isBuiltin(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.builtins, name);
+  }
+
   /** Register a component from code (tests, embedding). */
   add(name: string, component: Component): void {
     if (!isComponent(component)) throw new WeftError('E_COMPONENT', `${name}: not a component (use defineComponent)`);
@@ -159,7 +169,9 @@ async function loadModule(name: string, file: string): Promise<RegistryEntry> {
 export function componentShape(c: Component): ComponentShape {
   const side = (ports: Record<string, PortDecl>) => {
     const out: Record<string, PortShape> = {};
-    for (const [n, d] of Object.entries(ports)) out[n] = { type: d.type, isArray: d.isArray, required: d.required, hasDefault: d.hasDefault };
+    for (const [n, d] of Object.entries(ports)) {
+      out[n] = { type: d.type, isArray: d.isArray, required: d.required, hasDefault: d.hasDefault, ...(d.fields ? { fields: d.fields } : {}) };
+    }
     return out;
   };
   // Out-ports are never required (port.ts): an unconnected one refuses sends.

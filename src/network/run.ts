@@ -18,7 +18,16 @@ export interface RunOptions extends BuildOptions {
   registry?: Registry;
   /** Extra components directories (`DIR/<collection>/<Name>.ts|.fbp`). */
   components?: string[];
+  /**
+   * Worker threads to run the boxes on (default 1: everything on this thread). With more,
+   * boxes are placed over the workers and connections between them go through shared memory;
+   * components must then be loadable by name (built-in or from a components directory).
+   */
+  workers?: number;
 }
+
+/** More threads than this is a mistake, not a machine. */
+export const MAX_WORKERS = 1024;
 
 export class GraphError extends WeftError {
   readonly diagnostics: Diagnostic[];
@@ -33,6 +42,10 @@ export class GraphError extends WeftError {
 /** Options given by code or flags: clear errors instead of failures deep in the build. */
 function checkOptions(opts: BuildOptions): void {
   const { capacity, budget } = opts;
+  const workers = (opts as RunOptions).workers;
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)) {
+    throw new WeftError('E_USAGE', `workers must be an integer in 1..${MAX_WORKERS}, got ${workers}`);
+  }
   if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY)) {
     throw new WeftError('E_USAGE', `capacity must be an integer in 1..${MAX_CAPACITY}, got ${capacity}`);
   }
@@ -41,15 +54,21 @@ function checkOptions(opts: BuildOptions): void {
   }
 }
 
-/** Load and validate; throws GraphError on any diagnostic. */
-export async function createNetwork(source: string | Graph, registry: Registry, opts: BuildOptions = {}): Promise<Network> {
+/** Check the options, load, validate and flatten: the graph to run (throws GraphError). */
+export async function loadForRun(source: string | Graph, registry: Registry, opts: BuildOptions = {}): Promise<Graph> {
   checkOptions(opts);
   const prepared = typeof source === 'string' ? await loadGraphFile(source, registry) : await prepareGraph(source, registry);
   if (prepared.diagnostics.length > 0) {
     throw new GraphError(prepared.diagnostics, typeof source === 'string' ? source : source.file);
   }
+  return prepared.graph;
+}
+
+/** Load and validate; throws GraphError on any diagnostic. */
+export async function createNetwork(source: string | Graph, registry: Registry, opts: BuildOptions = {}): Promise<Network> {
+  const graph = await loadForRun(source, registry, opts);
   const built = buildNetwork(
-    prepared.graph,
+    graph,
     (node) => {
       const e = registry.entry(node.component);
       if (!e || e.kind !== 'component') throw new WeftError('E_INTERNAL', `component ${node.component} not loaded`);

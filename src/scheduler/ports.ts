@@ -11,7 +11,8 @@
  * same activation is end of stream (Morrison). An unconnected in-port is at end of stream.
  */
 import type { InPort, OutPort, SyncOutPort } from '../component/define.ts';
-import { closedConnection, type LocalConnection } from '../connection/local-queue.ts';
+import type { InConnection, OutConnection } from '../connection/connection.ts';
+import { closedConnection } from '../connection/local-queue.ts';
 import { WeftError } from '../errors.ts';
 import { acquireChecked, releaseChecked, type IP, type Packet } from '../ip/ip.ts';
 import type { Box } from './box.ts';
@@ -25,7 +26,7 @@ export class InPortImpl implements InPort<unknown> {
   readonly name: string;
   /** Element index for array ports, -1 for plain ports. */
   readonly index: number;
-  conn: LocalConnection<Packet> | null = null;
+  conn: InConnection<Packet> | null = null;
   /** An IIP and no edge: the value, and the activation that last received it (loopers). */
   iip: { value: unknown; activation: number } | null = null;
   closedByBox = false;
@@ -133,9 +134,9 @@ export class OutPortBase {
   readonly box: Box;
   readonly name: string;
   readonly index: number;
-  conn: LocalConnection<Packet> | null = null;
+  conn: OutConnection<Packet> | null = null;
   /** The connection sends go to: `conn`, or REFUSING once closed or when unconnected. */
-  sink: LocalConnection<Packet> = REFUSING;
+  sink: OutConnection<Packet> = REFUSING;
   closedByBox = false;
   /** For reports: the in-port this one sends to. */
   to: InPortImpl | null = null;
@@ -156,7 +157,7 @@ export class OutPortBase {
     return this.conn === null ? 0 : this.conn.size;
   }
 
-  attach(conn: LocalConnection<Packet>): void {
+  attach(conn: OutConnection<Packet>): void {
     this.conn = conn;
     this.sink = conn;
   }

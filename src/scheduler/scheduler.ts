@@ -60,6 +60,19 @@ export type Outcome =
    * that nothing can settle. */
   | { kind: 'stalled'; boxes: Box[] };
 
+/**
+ * What a worker thread adds to its scheduler: connection ends that other threads move, and a
+ * doorbell to sleep on. `poll` runs every turn (one shared-memory load when nothing moved);
+ * `park(idle)` sleeps until another thread rings (idle: no looper is running either, so this
+ * worker has nothing left to do on its own); `resumed` ends a busy park that the worker's own
+ * loopers ended.
+ */
+export interface External {
+  poll(): void;
+  park(idle: boolean): Promise<void>;
+  resumed(): void;
+}
+
 const now = () => performance.now();
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -82,6 +95,8 @@ export class Scheduler {
   stopped = false;
   outcome: Outcome | null = null;
   private idleWake: (() => void) | null = null;
+  /** Set on a worker thread: connection ends that other threads move (see External). */
+  external: External | null = null;
   /** Timing: when the last slice ended or a looper last parked (see looperParked). */
   private mark = 0;
   private stopError: WeftError | null = null;
@@ -170,8 +185,10 @@ export class Scheduler {
   /** Run until the network ends, fails, stops or is quiescent. */
   async run(): Promise<Outcome> {
     let yieldAt = now() + YIELD_INTERVAL_MS;
+    const ext = this.external;
     for (;;) {
       if (this.outcome !== null) return this.outcome;
+      if (ext !== null) ext.poll();
       if (this.qHead !== this.qTail) {
         this.runSlice(4096);
         if (this.timing) this.mark = now();
@@ -185,9 +202,16 @@ export class Scheduler {
       if (this.running > 0) {
         // Loopers are running in microtasks or awaiting I/O. Their wake-ups can keep this
         // loop going without a macrotask turn, so the time check applies here too.
-        await new Promise<void>((resolve) => {
+        const idle = new Promise<void>((resolve) => {
           this.idleWake = resolve;
         });
+        if (ext === null) await idle;
+        else {
+          // Other workers can wake boxes here too: sleep on the doorbell as well.
+          await Promise.race([idle, ext.park(false)]);
+          this.idleWake = null;
+          ext.resumed();
+        }
         if (this.timing) this.mark = now();
         if (now() >= yieldAt) {
           await macrotask();
@@ -195,8 +219,23 @@ export class Scheduler {
         }
         continue;
       }
+      if (ext !== null) {
+        // Part of a network of workers: only the main thread can tell the end or a deadlock.
+        await ext.park(true);
+        continue;
+      }
       if (this.live === 0) this.settle({ kind: 'finished' });
       else this.settle({ kind: 'quiescent' });
+    }
+  }
+
+  /** The main thread says the network ended (every worker is idle and every box done). */
+  finish(): void {
+    this.settle({ kind: 'finished' });
+    const w = this.idleWake;
+    if (w !== null) {
+      this.idleWake = null;
+      w();
     }
   }
 

@@ -1,0 +1,396 @@
+/**
+ * Connection ends over a shared-memory ring (shm/ring.ts), for a connection whose sender and
+ * receiver run on different worker threads. RingSendEnd lives on the sender's thread,
+ * RingReceiveEnd on the receiver's; they implement the same SendEnd / ReceiveEnd as a
+ * LocalConnection, so ports and boxes do not know which one they hold.
+ *
+ * Values cross as bytes: the codec of the connection writes machine types in place and
+ * encodes other values (msgpackr); the receiver decodes into a fresh packet. A record too large
+ * to sit in the ring whole is *staged*: the send is accepted (the IP now belongs to the
+ * connection) and its fragments go out as the reader makes room; until the last one is out
+ * the connection counts as full, and closing the sender waits for it.
+ *
+ * Waking across threads: a box that must wait registers its Waiter here; the end asks the
+ * other side for a doorbell (ring.ts's rx/txWaiting flags, with the re-check), and asks its
+ * own worker (RingHost) to poll it whenever this worker's bell rings. poll() fires the Waiter
+ * once the wait is over (or the other side closed) and then stops being polled.
+ */
+import type { Codec } from '../shm/codec.ts';
+import { F_FRAG, F_NOGROUP, K_CLOSE, K_DATA, K_OPEN, RingReader, RingWriter, type RingInit } from '../shm/ring.ts';
+import type { ReceiveEnd, SendEnd, Waiter } from './connection.ts';
+
+export type PacketKind = 'data' | 'open' | 'close';
+
+/** What a worker gives its ring ends. */
+export interface RingHost {
+  /** Ring worker `w`'s doorbell. */
+  ring(worker: number): void;
+  /** Call `end.poll()` each time this worker's bell rings, until it returns true. */
+  watch(end: { poll(): boolean }): void;
+}
+
+/** How the ends see packets: read kind and value, make a received one. */
+export interface PacketIO<P> {
+  kindOf(p: P): PacketKind;
+  valueOf(p: P): unknown;
+  make(kind: PacketKind, value: unknown): P;
+}
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+const KINDS: PacketKind[] = ['data', 'data', 'open', 'close'];
+
+export class RingSendEnd<P> implements SendEnd<P> {
+  readonly capacity: number;
+  private readonly w: RingWriter;
+  private waiter: Waiter | null = null;
+  /** A record going out in fragments, and how much of it is out. */
+  private staged: Uint8Array | null = null;
+  private stagedKind = 0;
+  private stagedAt = 0;
+  private closeWhenFlushed = false;
+  private closed = false;
+  /** Bytes the last refused record needed (what "non-full" means for the waiter). */
+  private wantBytes = 0;
+  private watching = false;
+
+  constructor(
+    init: RingInit,
+    private readonly codec: Codec,
+    private readonly io: PacketIO<P>,
+    private readonly host: RingHost,
+    /** The receiving worker. */
+    private readonly peer: number,
+  ) {
+    this.w = new RingWriter(init);
+    this.capacity = init.capacity;
+  }
+
+  get receiverClosed(): boolean {
+    return this.w.receiverClosed;
+  }
+  /** IPs in the ring as far as this side knows. */
+  get size(): number {
+    return this.w.fillEstimate;
+  }
+  get carried(): number {
+    return this.w.ipsWritten;
+  }
+  /** True while a staged record still has fragments to write. */
+  get flushing(): boolean {
+    return this.staged !== null;
+  }
+
+  offer(p: P): number {
+    const w = this.w;
+    if (w.receiverClosed) return -1;
+    if (this.staged !== null || !w.hasIpRoom()) return 0;
+    const kind = this.io.kindOf(p);
+    const value = this.io.valueOf(p);
+    if (kind !== 'data') return this.put(kind === 'open' ? K_OPEN : K_CLOSE, value === undefined ? F_NOGROUP : 0, value === undefined ? EMPTY : utf8.encode(String(value)));
+    const codec = this.codec;
+    if (codec.fixedSize >= 0) {
+      const off = w.reserve(codec.fixedSize);
+      if (off < 0) {
+        this.wantBytes = codec.fixedSize;
+        return 0;
+      }
+      codec.write(value, w.view, off);
+      w.commit(K_DATA, 0, codec.fixedSize, true);
+      this.notify();
+      return 1;
+    }
+    return this.put(K_DATA, 0, codec.encode(value));
+  }
+
+  private put(kind: number, flags: number, bytes: Uint8Array): number {
+    const w = this.w;
+    const len = bytes.length;
+    if (len > w.maxRecord) {
+      this.staged = bytes.slice();
+      this.stagedKind = kind;
+      this.stagedAt = 0;
+      this.pump();
+      if (this.staged !== null) this.askForRoom();
+      return 1;
+    }
+    const off = w.reserve(len);
+    if (off < 0) {
+      this.wantBytes = len;
+      return 0;
+    }
+    w.bytes.set(bytes, off);
+    w.commit(kind, flags, len, true);
+    this.notify();
+    return 1;
+  }
+
+  /** Write as many fragments of the staged record as fit. */
+  private pump(): void {
+    const w = this.w;
+    const rec = this.staged!;
+    while (this.stagedAt < rec.length) {
+      if (w.receiverClosed) {
+        this.staged = null;
+        break;
+      }
+      const n = Math.min(w.maxRecord, rec.length - this.stagedAt);
+      const off = w.reserve(n);
+      if (off < 0) break;
+      w.bytes.set(rec.subarray(this.stagedAt, this.stagedAt + n), off);
+      this.stagedAt += n;
+      const last = this.stagedAt === rec.length;
+      w.commit(this.stagedKind, last ? 0 : F_FRAG, n, last);
+      this.notify();
+    }
+    if (this.staged !== null && this.stagedAt === rec.length) this.staged = null;
+    if (this.staged !== null) this.wantBytes = Math.min(w.maxRecord, rec.length - this.stagedAt);
+    if (this.staged === null && this.closeWhenFlushed) this.finishClose();
+  }
+
+  private notify(): void {
+    if (this.w.takeRxWaiting()) this.host.ring(this.peer);
+  }
+
+  private nonFull(): boolean {
+    const w = this.w;
+    if (w.receiverClosed) return true;
+    if (this.staged !== null) return false;
+    if (!w.hasIpRoom()) return false;
+    return w.hasByteRoom(this.wantBytes);
+  }
+
+  waitNonFull(waiter: Waiter): void {
+    if (this.nonFull()) {
+      waiter.wake();
+      return;
+    }
+    this.waiter = waiter;
+    this.askForRoom();
+  }
+
+  /** Ask the reader for a doorbell, re-check, and have this worker poll us. */
+  private askForRoom(): void {
+    this.w.setTxWaiting();
+    if (this.staged !== null) this.pump();
+    if (this.staged === null && this.nonFull() && this.waiter !== null) {
+      this.w.clearTxWaiting();
+      const wt = this.waiter;
+      this.waiter = null;
+      wt.wake();
+      return;
+    }
+    if (!this.watching) {
+      this.watching = true;
+      this.host.watch(this);
+    }
+  }
+
+  /** Called by the host when this worker's bell rang: true when nothing more is awaited. */
+  poll(): boolean {
+    if (this.staged !== null) this.pump();
+    if (this.staged !== null) {
+      this.w.setTxWaiting();
+      this.pump();
+      if (this.staged !== null) return false;
+    }
+    const wt = this.waiter;
+    if (wt !== null) {
+      if (!this.nonFull()) {
+        this.w.setTxWaiting();
+        if (!this.nonFull()) return false;
+      }
+      this.w.clearTxWaiting();
+      this.waiter = null;
+      wt.wake();
+    }
+    this.watching = false;
+    return true;
+  }
+
+  closeSender(): void {
+    if (this.closed || this.closeWhenFlushed) return;
+    if (this.staged !== null) {
+      this.closeWhenFlushed = true;
+      this.askForRoom();
+      return;
+    }
+    this.finishClose();
+  }
+
+  private finishClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.w.close();
+    // The reader may be asleep on "empty": closing is news it must see.
+    this.w.takeRxWaiting();
+    this.host.ring(this.peer);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class RingReceiveEnd<P> implements ReceiveEnd<P> {
+  readonly capacity: number;
+  private readonly r: RingReader;
+  private waiter: Waiter | null = null;
+  private watching = false;
+  /** Fragments of a record being reassembled. */
+  private acc: Uint8Array | null = null;
+  private accLen = 0;
+  private discardedAtClose = -1;
+  /** The most IPs seen waiting at a receive (a lower bound of the true maximum). */
+  private fillSeen = 0;
+
+  constructor(
+    init: RingInit,
+    private readonly codec: Codec,
+    private readonly io: PacketIO<P>,
+    private readonly host: RingHost,
+    /** The sending worker. */
+    private readonly peer: number,
+  ) {
+    this.r = new RingReader(init);
+    this.capacity = init.capacity;
+  }
+
+  get size(): number {
+    if (this.discardedAtClose >= 0) return 0;
+    return this.r.available();
+  }
+  get closed(): boolean {
+    return this.r.senderClosed;
+  }
+  get receiverClosed(): boolean {
+    return this.discardedAtClose >= 0;
+  }
+  get carried(): number {
+    return this.r.ipsRead;
+  }
+  get maxFill(): number {
+    return Math.max(this.fillSeen, this.size);
+  }
+  /** IPs the sender published after this end closed (dropped; counted at the end). */
+  lateDiscards(): number {
+    if (this.discardedAtClose < 0) return 0;
+    return (this.r.ipsPublished() - this.r.ipsRead) >>> 0;
+  }
+
+  tryReceive(): P | undefined {
+    const r = this.r;
+    for (;;) {
+      if (!r.hasRecord()) return undefined;
+      const fill = r.cachedAvailable;
+      if (fill > this.fillSeen) this.fillSeen = fill;
+      const h = r.peekHeader();
+      const off = r.payloadOffset;
+      const len = h >>> 4;
+      if ((h & F_FRAG) !== 0) {
+        this.append(r.bytes.subarray(off, off + len));
+        r.consume(len, false);
+        this.notify();
+        continue;
+      }
+      const kind = h & 3;
+      let value: unknown;
+      if (this.acc !== null) {
+        this.append(r.bytes.subarray(off, off + len));
+        const whole = this.acc.subarray(0, this.accLen);
+        this.acc = null;
+        this.accLen = 0;
+        value = kind === K_DATA ? this.codec.read(new DataView(whole.buffer, whole.byteOffset, whole.length), whole, 0, whole.length) : fromUtf8.decode(whole);
+      } else if (kind === K_DATA) {
+        value = this.codec.read(r.view, r.bytes, off, len);
+      } else {
+        value = (h & F_NOGROUP) !== 0 ? undefined : fromUtf8.decode(r.bytes.subarray(off, off + len));
+      }
+      r.consume(len, true);
+      this.notify();
+      return this.io.make(KINDS[kind], value);
+    }
+  }
+
+  private append(part: Uint8Array): void {
+    const need = this.accLen + part.length;
+    if (this.acc === null || this.acc.length < need) {
+      const next = new Uint8Array(Math.max(need, this.acc === null ? 0 : this.acc.length * 2));
+      if (this.acc !== null) next.set(this.acc.subarray(0, this.accLen));
+      this.acc = next;
+    }
+    this.acc.set(part, this.accLen);
+    this.accLen = need;
+  }
+
+  private notify(): void {
+    if (this.r.takeTxWaiting()) this.host.ring(this.peer);
+  }
+
+  /**
+   * Something for a waiting receiver: a whole record or the close. Fragments met on the way
+   * are taken into the reassembly buffer here (making room for the sender) without waking
+   * the box, which would find nothing to receive.
+   */
+  private ready(): boolean {
+    const r = this.r;
+    while (r.hasRecord()) {
+      const h = r.peekHeader();
+      if ((h & F_FRAG) === 0) return true;
+      const off = r.payloadOffset;
+      const len = h >>> 4;
+      this.append(r.bytes.subarray(off, off + len));
+      r.consume(len, false);
+      this.notify();
+    }
+    // Whole IPs by the IP counter, which the writer publishes after the bytes: what
+    // `size` says, so that a fan-in never sees "ready" with a size of 0.
+    return r.available() > 0 || r.senderClosed;
+  }
+
+  waitNonEmpty(waiter: Waiter): void {
+    if (this.ready()) {
+      waiter.wake();
+      return;
+    }
+    this.waiter = waiter;
+    this.r.setRxWaiting();
+    if (this.ready()) {
+      this.r.clearRxWaiting();
+      this.waiter = null;
+      waiter.wake();
+      return;
+    }
+    if (!this.watching) {
+      this.watching = true;
+      this.host.watch(this);
+    }
+  }
+
+  poll(): boolean {
+    const wt = this.waiter;
+    if (wt === null) {
+      this.watching = false;
+      return true;
+    }
+    if (!this.ready()) {
+      this.r.setRxWaiting();
+      if (!this.ready()) return false;
+    }
+    this.r.clearRxWaiting();
+    this.waiter = null;
+    this.watching = false;
+    wt.wake();
+    return true;
+  }
+
+  closeReceiver(): number {
+    if (this.discardedAtClose >= 0) return 0;
+    this.r.close();
+    const n = this.r.discardAll();
+    this.acc = null;
+    this.discardedAtClose = n;
+    // A sender blocked on "full" must learn that its sends now fail.
+    this.r.takeTxWaiting();
+    this.host.ring(this.peer);
+    return n;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Wiring across workers: what build.ts uses when it builds one worker's part of a network.
+ *
+ * - An edge whose ends are on different workers is a shared-memory ring (its SharedArrayBuffer
+ *   made by the main thread and given to both workers): the sender's worker holds a
+ *   RingSendEnd on the out-port, the receiver's worker a RingReceiveEnd on the in-port.
+ * - An in-port fed from several places (senders here, rings from elsewhere, IIPs) gets a
+ *   FanIn over them.
+ * - Boxes on other workers are represented by stubs (a label and a status) so that ports on
+ *   this side can name their peer in reports and deadlock wait-for edges.
+ */
+import type { InConnection } from '../connection/connection.ts';
+import { FanIn } from '../connection/fan-in.ts';
+import type { LocalConnection } from '../connection/local-queue.ts';
+import { RingReceiveEnd, RingSendEnd, type PacketIO, type RingHost } from '../connection/shared-ring.ts';
+import { formatEdge, type Edge, type PortRef } from '../graph/graph.ts';
+import type { Packet } from '../ip/ip.ts';
+import type { Box } from '../scheduler/box.ts';
+import { READY } from '../scheduler/box.ts';
+import { InPortImpl, OutPortBase } from '../scheduler/ports.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
+import { codecFor, type ValueLayout } from '../shm/codec.ts';
+import type { RingInit } from '../shm/ring.ts';
+
+/** One worker's share of a network. */
+export interface Part {
+  worker: number;
+  /** Node id → worker. */
+  placement: ReadonlyMap<string, number>;
+  /** Rings of the edges that cross workers, by index into graph.edges. */
+  rings: ReadonlyMap<number, { init: RingInit; layout: ValueLayout }>;
+  host: RingHost;
+}
+
+/** Receive ends in one: the source itself when there is one, else a FanIn. */
+export function joinSources(local: LocalConnection<Packet> | null, remote: InConnection<Packet>[]): InConnection<Packet> {
+  const all: InConnection<Packet>[] = local === null ? remote : [local, ...remote];
+  if (all.length === 1) return all[0];
+  return new FanIn(all);
+}
+
+export class Wiring {
+  private readonly stubs = new Map<string, Box>();
+  private readonly ports = new Map<string, InPortImpl | OutPortBase>();
+  private readonly io: PacketIO<Packet>;
+
+  constructor(
+    private readonly part: Part,
+    sched: Scheduler,
+  ) {
+    const own = sched.own;
+    this.io = {
+      kindOf: (p) => p.kind,
+      valueOf: (p) => own.valueOf(p),
+      make: (kind, value) => own.inFlight(kind, value),
+    };
+  }
+
+  /** A port of a box on another worker (made once per element). */
+  remotePort(view: 'inView' | 'outView', ref: PortRef): InPortImpl | OutPortBase {
+    const key = `${view} ${ref.node} ${ref.port} ${ref.index ?? -1}`;
+    let p = this.ports.get(key);
+    if (p === undefined) {
+      const box = this.stub(ref.node);
+      p = view === 'inView' ? new InPortImpl(box, ref.port, ref.index ?? -1) : new OutPortBase(box, ref.port, ref.index ?? -1);
+      this.ports.set(key, p);
+    }
+    return p;
+  }
+
+  private stub(node: string): Box {
+    let b = this.stubs.get(node);
+    if (b === undefined) {
+      // Only what reports read: a label, and a status that is never DONE (its worker knows).
+      b = { label: node, componentName: '', status: READY } as unknown as Box;
+      this.stubs.set(node, b);
+    }
+    return b;
+  }
+
+  private ring(index: number, edge: { from: PortRef; to: PortRef }): { init: RingInit; layout: ValueLayout } {
+    const r = this.part.rings.get(index);
+    if (r === undefined) throw new Error(`internal: no ring for edge ${index} (${formatEdge(edge)})`);
+    return r;
+  }
+
+  /** The sending side of a cross-worker edge, on this worker. */
+  sendEnd(index: number, src: OutPortBase, to: InPortImpl): RingSendEnd<Packet> {
+    const edge = { from: { node: src.box.label, port: src.name }, to: { node: to.box.label, port: to.name } };
+    const { init, layout } = this.ring(index, edge);
+    const peer = this.part.placement.get(to.box.label)!;
+    return new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`), this.io, this.part.host, peer);
+  }
+
+  /** The receiving side of a cross-worker edge, on this worker. */
+  receiveEnd(index: number, edge: Edge): RingReceiveEnd<Packet> {
+    const { init, layout } = this.ring(index, edge);
+    const peer = this.part.placement.get(edge.from.node)!;
+    return new RingReceiveEnd(init, codecFor(layout, formatEdge(edge)), this.io, this.part.host, peer);
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * MultiNetwork: a network run on several worker threads, seen from the main thread. Same
+ * surface as Network (run, stop, stats, activity), same RunResult and exit codes.
+ *
+ * The main thread runs no box. It places the boxes (placement/), makes one ring per edge that
+ * crosses workers and the doorbells, starts the workers (protocol.ts), and then only listens:
+ * output to print, quiescence to judge (the end, or a deadlock over all workers' wait-for
+ * edges), results to merge. A worker that cannot start, or dies, is reported with the boxes
+ * it hosted, and the others are stopped: the run always ends.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { TextSink } from '../component/define.ts';
+import type { PortDecl } from '../component/port.ts';
+import { layoutOf } from '../component/port.ts';
+import { WeftError } from '../errors.ts';
+import { formatEdge, type Graph } from '../graph/graph.ts';
+import type { BuildOptions } from '../network/build.ts';
+import { EXIT_CODES, type BoxFailure, type NetworkStats, type RunResult, type RunStatus } from '../network/network.ts';
+import type { Registry } from '../network/registry.ts';
+import { deadlockReport, type DeadlockReport, type WaitInfo } from '../network/termination.ts';
+import { place, type Placement } from '../placement/placement.ts';
+import { DEFAULT_CAPACITY, STOP_GRACE_MS } from '../scheduler/tuning.ts';
+import { createDoorbells } from '../shm/doorbell.ts';
+import { createRing } from '../shm/ring.ts';
+import { codecFor, edgeLayout, type ValueLayout } from '../shm/codec.ts';
+import type { Activity, FromWorker, ToWorker, WireFailure, WireResult, WorkerInit } from './protocol.ts';
+
+export const defaultWorkers = () => availableParallelism();
+
+export interface MultiOptions extends BuildOptions {
+  workers: number;
+  components: string[];
+}
+
+const BOOT = new URL('./boot.mjs', import.meta.url);
+const ENTRY = new URL('./worker-main.ts', import.meta.url).href;
+
+/** Ring data bytes for a connection: room for `capacity` records, and then some. */
+function ringBytes(capacity: number, fixed: number): number {
+  if (fixed >= 0) return Math.max(256, capacity * (4 + ((fixed + 3) & ~3)) * 2);
+  return Math.max(1 << 16, capacity * 256);
+}
+
+export class MultiNetwork {
+  readonly placement: Placement;
+  readonly graph: Graph;
+  private readonly opts: MultiOptions;
+  private readonly registry: Registry;
+  private readonly stdout: TextSink;
+  private workers: Worker[] = [];
+  private results: (WireResult | null)[] = [];
+  private lastActivity: Activity[] = [];
+  private result: Promise<RunResult> | null = null;
+  private startedAt = 0;
+  private endedAt = 0;
+  private stopReason: string | null = null;
+  private outcome: { status: RunStatus; extra: Partial<RunResult> } | null = null;
+
+  constructor(graph: Graph, registry: Registry, opts: MultiOptions) {
+    this.graph = graph;
+    this.registry = registry;
+    this.opts = opts;
+    this.stdout = opts.stdout ?? process.stdout;
+    for (const n of graph.nodes) {
+      const e = registry.entry(n.component);
+      if (!e || e.kind !== 'component' || (!e.file && !registry.isBuiltin(n.component))) {
+        throw new WeftError(
+          'E_USAGE',
+          `component ${n.component} (node ${n.id}) was registered from code; workers load components by module: put it in a components directory, or run on one worker`,
+        );
+      }
+    }
+    this.placement = place(graph, opts.workers);
+  }
+
+  run(): Promise<RunResult> {
+    this.result ??= this.runOnce();
+    return this.result;
+  }
+
+  /** How values cross this edge: the in-port's machine type, else the out-port's, else msgpack. */
+  private layoutOfEdge(e: Graph['edges'][number]): ValueLayout {
+    const declOf = (node: string, side: 'inPorts' | 'outPorts', name: string): ValueLayout => {
+      const entry = this.registry.entry(this.graph.nodes.find((n) => n.id === node)!.component);
+      const decl = entry && entry.kind === 'component' ? (entry.component[side][name] as PortDecl | undefined) : undefined;
+      return decl ? layoutOf(decl) : { kind: 'any' };
+    };
+    return edgeLayout(declOf(e.from.node, 'outPorts', e.from.port), declOf(e.to.node, 'inPorts', e.to.port));
+  }
+
+  private inits(): WorkerInit[] {
+    const n = this.opts.workers;
+    const where = this.placement.worker;
+    const rings: WorkerInit['rings'] = [];
+    this.graph.edges.forEach((e, i) => {
+      if (where.get(e.from.node) === where.get(e.to.node)) return;
+      const layout = this.layoutOfEdge(e);
+      const fixed = codecFor(layout, formatEdge(e)).fixedSize;
+      const capacity = e.capacity ?? this.opts.capacity ?? DEFAULT_CAPACITY;
+      rings.push([i, { init: createRing(capacity, ringBytes(capacity, fixed)), layout }]);
+    });
+    const doorbells = createDoorbells(n);
+    const { capacity, checked, timing, budget, components } = this.opts;
+    const options = { capacity, checked, timing, budget };
+    const placement = [...where.entries()];
+    return Array.from({ length: n }, (_, worker) => ({ worker, workers: n, graph: this.graph, placement, rings, doorbells, components, options }));
+  }
+
+  private hosted(w: number): string[] {
+    return [...this.placement.worker.entries()].filter(([, k]) => k === w).map(([id]) => id);
+  }
+
+  private async runOnce(): Promise<RunResult> {
+    this.startedAt = performance.now();
+    const inits = this.inits();
+    const n = inits.length;
+    this.results = new Array(n).fill(null);
+    let ready = 0;
+    let snapshots: ({ live: number; waits: WaitInfo[] } | null)[] = [];
+    let judging = false;
+    let resolveAll!: () => void;
+    const allDone = new Promise<void>((r) => (resolveAll = r));
+    const exited = new Array(n).fill(false);
+
+    const send = (w: number, m: ToWorker) => {
+      if (!exited[w]) this.workers[w].postMessage(m);
+    };
+    const broadcast = (m: ToWorker) => {
+      for (let w = 0; w < n; w++) if (this.results[w] === null) send(w, m);
+    };
+    const settleWorker = (w: number, r: WireResult) => {
+      if (this.results[w] !== null) return;
+      this.results[w] = r;
+      if (r.status !== 'finished' && r.status !== 'interrupted') this.fail(r.status, r);
+      if (this.outcome !== null) broadcast({ t: 'stop', reason: this.outcome.status });
+      if (this.results.every((x) => x !== null)) resolveAll();
+    };
+    const deadWorker = (w: number, why: string) => {
+      exited[w] = true;
+      if (this.results[w] !== null) return;
+      const boxes = this.hosted(w);
+      settleWorker(w, {
+        status: 'failed',
+        stats: emptyStats(),
+        failure: { box: `<worker ${w}>`, component: '', message: `worker ${w} ${why}; it hosted ${boxes.length} box${boxes.length === 1 ? '' : 'es'}: ${boxes.join(', ')}` },
+        lateDrops: 0,
+      });
+    };
+
+    for (let w = 0; w < n; w++) {
+      const worker = new Worker(BOOT, { workerData: { entry: ENTRY, init: inits[w] } });
+      this.workers.push(worker);
+      worker.on('message', (m: FromWorker) => {
+        switch (m.t) {
+          case 'ready':
+            if (++ready === n && this.stopReason === null) broadcast({ t: 'start' });
+            else if (ready === n) broadcast({ t: 'stop', reason: this.stopReason! });
+            break;
+          case 'startup-error':
+            this.fail('failed', { failure: { box: `<worker ${w}>`, component: '', message: `worker ${w} could not start: ${m.message}`, code: m.code, stack: m.stack } });
+            this.results[w] = { status: 'failed', stats: emptyStats(), lateDrops: 0 };
+            for (let k = 0; k < n; k++) if (k !== w) void this.workers[k].terminate();
+            resolveAll();
+            break;
+          case 'out':
+            this.output(w, m.text, send);
+            break;
+          case 'quiescent':
+            if (judging || this.outcome !== null) break;
+            judging = true;
+            snapshots = new Array(n).fill(null);
+            broadcast({ t: 'snapshot' });
+            break;
+          case 'snapshot': {
+            snapshots[w] = { live: m.live, waits: m.waits };
+            this.lastActivity[w] = m.activity;
+            if (!judging || snapshots.some((s) => s === null)) break;
+            judging = false;
+            const live = snapshots.reduce((a, s) => a + s!.live, 0);
+            if (live === 0) broadcast({ t: 'finish' });
+            else {
+              const waits = snapshots.flatMap((s) => s!.waits);
+              this.fail('deadlock', { deadlock: deadlockReport(waits) });
+              broadcast({ t: 'stop', reason: 'deadlock' });
+            }
+            break;
+          }
+          case 'result':
+            settleWorker(w, m.result);
+            break;
+        }
+      });
+      worker.on('error', (e) => deadWorker(w, `failed: ${e instanceof Error ? e.message : String(e)}`));
+      worker.on('exit', (code) => deadWorker(w, `exited with code ${code} before its boxes finished`));
+    }
+
+    await allDone;
+    this.endedAt = performance.now();
+    await this.reap();
+    return this.finalResult();
+  }
+
+  /**
+   * Print a worker's output and acknowledge it, at once while the sink takes it, else after
+   * its 'drain' (one listener for all the acknowledgements held back meanwhile).
+   */
+  private output(w: number, text: string, send: (w: number, m: ToWorker) => void): void {
+    if (this.heldAcks !== null) {
+      this.stdout.write(text);
+      this.heldAcks.push([w, text.length]);
+      return;
+    }
+    if (this.stdout.write(text)) {
+      send(w, { t: 'ack', bytes: text.length });
+      return;
+    }
+    const held: [number, number][] = [[w, text.length]];
+    this.heldAcks = held;
+    this.stdout.once('drain', () => {
+      this.heldAcks = null;
+      for (const [k, bytes] of held) send(k, { t: 'ack', bytes });
+    });
+  }
+  private heldAcks: [number, number][] | null = null;
+
+  /** Wait briefly for the workers to exit by themselves, then terminate the stragglers. */
+  private async reap(): Promise<void> {
+    const waits = this.workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          const t = setTimeout(() => void w.terminate().then(() => resolve()), STOP_GRACE_MS);
+          w.once('exit', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        }),
+    );
+    await Promise.all(waits);
+  }
+
+  /** The first non-normal outcome wins (a failure, a deadlock, a stall). */
+  private fail(status: RunStatus, r: { failure?: WireFailure; deadlock?: DeadlockReport; stalled?: RunResult['stalled'] }): void {
+    if (this.outcome !== null) return;
+    const extra: Partial<RunResult> = {};
+    if (r.failure) extra.failure = { ...r.failure, error: Object.assign(new Error(r.failure.message), { stack: r.failure.stack }) } as BoxFailure;
+    if (r.deadlock) extra.deadlock = r.deadlock;
+    if (r.stalled) extra.stalled = r.stalled;
+    this.outcome = { status, extra };
+  }
+
+  private finalResult(): RunResult {
+    let status: RunStatus = 'finished';
+    let extra: Partial<RunResult> = {};
+    if (this.outcome !== null) ({ status, extra } = this.outcome);
+    else if (this.stopReason !== null || this.results.some((r) => r?.status === 'interrupted')) {
+      status = 'interrupted';
+      extra = { reason: this.stopReason ?? this.results.find((r) => r?.reason)?.reason };
+    }
+    return { status, exitCode: EXIT_CODES[status], stats: this.stats(), ...extra };
+  }
+
+  stop(reason = 'interrupted'): void {
+    if (this.stopReason !== null) return;
+    this.stopReason = reason;
+    for (let w = 0; w < this.workers.length; w++) if (this.results[w] === null) this.workers[w].postMessage({ t: 'stop', reason } satisfies ToWorker);
+  }
+
+  /** Merged statistics of the workers that reported (all of them once run() resolved). */
+  stats(): NetworkStats {
+    const s = emptyStats();
+    s.elapsedMs = this.startedAt ? (this.endedAt || performance.now()) - this.startedAt : 0;
+    s.timing = !!this.opts.timing;
+    const order = new Map(this.graph.nodes.map((nd, i) => [nd.id, i]));
+    for (const r of this.results) {
+      if (r === null) continue;
+      const t = r.stats.totals;
+      s.totals.created += t.created;
+      s.totals.sent += t.sent;
+      s.totals.received += t.received;
+      s.totals.dropped += t.dropped + r.lateDrops;
+      s.boxes.push(...r.stats.boxes);
+      s.connections.push(...r.stats.connections);
+    }
+    s.boxes.sort((a, b) => (order.get(a.box) ?? 0) - (order.get(b.box) ?? 0));
+    return s;
+  }
+
+  activity(): Activity {
+    const a = { active: 0, blocked: 0, done: 0, sends: 0 };
+    for (const x of this.lastActivity) {
+      if (!x) continue;
+      a.active += x.active;
+      a.blocked += x.blocked;
+      a.done += x.done;
+      a.sends += x.sends;
+    }
+    return a;
+  }
+}
+
+function emptyStats(): NetworkStats {
+  return { elapsedMs: 0, timing: false, totals: { created: 0, sent: 0, received: 0, dropped: 0 }, boxes: [], connections: [] };
+}

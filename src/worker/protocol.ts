@@ -1,0 +1,72 @@
+/**
+ * Messages between the main thread and the workers of a network (postMessage; the IPs
+ * themselves never travel this way, they go through rings in shared memory).
+ *
+ *   main → worker   start | snapshot | finish | stop(reason) | ack(bytes of output written)
+ *   worker → main   ready | startup-error | quiescent | snapshot | out(text) | result
+ *
+ * Life of a run: every worker builds its part and says `ready`; main says `start`. A worker
+ * whose doorbell count of active workers reaches zero says `quiescent`; main then asks every
+ * worker for a `snapshot` (boxes still alive, and what each blocked box waits on) and answers
+ * `finish` (no box alive anywhere) or `stop('deadlock')` with the combined report. A failure
+ * in a worker ends its run; main stops the others. Each worker ends with one `result`.
+ */
+import type { BuildOptions } from '../network/build.ts';
+import type { NetworkStats, RunStatus } from '../network/network.ts';
+import type { WaitInfo } from '../network/termination.ts';
+import type { Graph } from '../graph/graph.ts';
+import type { ValueLayout } from '../shm/codec.ts';
+import type { RingInit } from '../shm/ring.ts';
+
+export interface WorkerInit {
+  worker: number;
+  workers: number;
+  /** The flat, validated graph (every worker gets all of it and builds its own boxes). */
+  graph: Graph;
+  placement: [string, number][];
+  rings: [number, { init: RingInit; layout: ValueLayout }][];
+  doorbells: SharedArrayBuffer;
+  /** Components directories, searched after the built-in components. */
+  components: string[];
+  options: Omit<BuildOptions, 'stdout'>;
+}
+
+export type ToWorker =
+  | { t: 'start' }
+  | { t: 'snapshot' }
+  | { t: 'finish' }
+  | { t: 'stop'; reason: string }
+  | { t: 'ack'; bytes: number };
+
+export interface WireFailure {
+  box: string;
+  component: string;
+  message: string;
+  code?: string;
+  stack?: string;
+}
+
+export interface WireResult {
+  status: RunStatus;
+  stats: NetworkStats;
+  failure?: WireFailure;
+  stalled?: { box: string; component: string }[];
+  reason?: string;
+  /** IPs that reached rings after their receiver closed (dropped, counted here). */
+  lateDrops: number;
+}
+
+export type FromWorker =
+  | { t: 'ready' }
+  | { t: 'startup-error'; message: string; code?: string; stack?: string }
+  | { t: 'quiescent' }
+  | { t: 'snapshot'; live: number; waits: WaitInfo[]; activity: Activity }
+  | { t: 'out'; text: string }
+  | { t: 'result'; result: WireResult };
+
+export interface Activity {
+  active: number;
+  blocked: number;
+  done: number;
+  sends: number;
+}

@@ -1,0 +1,122 @@
+/**
+ * The code a worker thread runs (started through boot.mjs): build this worker's boxes, run
+ * its scheduler when told, answer the main thread's questions, report one result.
+ *
+ * Components are loaded here by name, as the main thread loaded them (the built-in ones,
+ * then the components directories), so TypeScript components work in workers too. Output
+ * (ctx.stdout) goes to the main thread as `out` messages, with back-pressure: a write
+ * returns false once OUTPUT_WINDOW characters are unacknowledged, and 'drain' follows.
+ */
+import { EventEmitter } from 'node:events';
+import { parentPort, workerData } from 'node:worker_threads';
+import { builtins } from '../../components/index.ts';
+import type { TextSink } from '../component/define.ts';
+import { isWeftError, WeftError } from '../errors.ts';
+import { buildNetwork } from '../network/build.ts';
+import { Network, type RunResult } from '../network/network.ts';
+import { Registry } from '../network/registry.ts';
+import { WorkerHost } from './host.ts';
+import type { FromWorker, ToWorker, WireResult, WorkerInit } from './protocol.ts';
+
+const OUTPUT_WINDOW = 1 << 20;
+
+const port = parentPort!;
+const init = (workerData as { init: WorkerInit }).init;
+const post = (m: FromWorker) => port.postMessage(m);
+
+class OutputSink extends EventEmitter implements TextSink {
+  private unacked = 0;
+  write(chunk: string): boolean {
+    if (chunk.length === 0) return true;
+    this.unacked += chunk.length;
+    post({ t: 'out', text: chunk });
+    return this.unacked < OUTPUT_WINDOW;
+  }
+  ack(n: number): void {
+    const before = this.unacked;
+    this.unacked -= n;
+    if (before >= OUTPUT_WINDOW && this.unacked < OUTPUT_WINDOW) this.emit('drain');
+  }
+}
+
+async function build() {
+  const registry = new Registry(builtins, init.components);
+  const mine = init.graph.nodes.filter((n) => init.placement.find(([id]) => id === n.id)?.[1] === init.worker);
+  for (const name of new Set(mine.map((n) => n.component))) {
+    const e = await registry.load(name);
+    if (!e || e.kind !== 'component') throw new WeftError('E_COMPONENT', `component ${name} could not be loaded in worker ${init.worker}`);
+  }
+  const host = new WorkerHost(
+    init.doorbells,
+    init.worker,
+    () => post({ t: 'quiescent' }),
+    (hold) => (hold ? port.ref() : port.unref()),
+  );
+  const stdout = new OutputSink();
+  const built = buildNetwork(
+    init.graph,
+    (node) => {
+      const e = registry.entry(node.component);
+      if (!e || e.kind !== 'component') throw new WeftError('E_INTERNAL', `component ${node.component} not loaded`);
+      return e.component;
+    },
+    { ...init.options, stdout },
+    { worker: init.worker, placement: new Map(init.placement), rings: new Map(init.rings), host },
+  );
+  built.sched.external = host;
+  return { built, host, stdout, net: new Network(built) };
+}
+
+function toWire(r: RunResult, lateDrops: number): WireResult {
+  const f = r.failure;
+  return {
+    status: r.status,
+    stats: r.stats,
+    failure: f && { box: f.box, component: f.component, message: f.message, code: f.code, stack: f.stack },
+    stalled: r.stalled,
+    reason: r.reason,
+    lateDrops,
+  };
+}
+
+async function main(): Promise<void> {
+  let parts: Awaited<ReturnType<typeof build>>;
+  try {
+    parts = await build();
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    post({ t: 'startup-error', message: err.message, code: isWeftError(err) ? err.code : undefined, stack: err.stack });
+    port.close();
+    return;
+  }
+  const { built, host, stdout, net } = parts;
+  port.on('message', (m: ToWorker) => {
+    switch (m.t) {
+      case 'start':
+        void net.run().then((r) => {
+          let late = 0;
+          for (const c of built.connections) late += 'lateDiscards' in c.conn ? (c.conn as { lateDiscards(): number }).lateDiscards() : 0;
+          post({ t: 'result', result: toWire(r, late) });
+          port.close();
+        });
+        break;
+      case 'snapshot':
+        post({ t: 'snapshot', live: built.sched.live, waits: net.waits(), activity: net.activity() });
+        break;
+      case 'finish':
+        built.sched.finish();
+        host.parker.wakeSelf();
+        break;
+      case 'stop':
+        built.sched.stop(m.reason);
+        host.parker.wakeSelf();
+        break;
+      case 'ack':
+        stdout.ack(m.bytes);
+        break;
+    }
+  });
+  post({ t: 'ready' });
+}
+
+void main();
