@@ -34,7 +34,7 @@ const ALLOWED: Record<string, string[]> = {
   'src/ip': ['src/errors.ts'],
   'src/shm': ['src/errors.ts'],
   'src/component': ['src/ip', 'src/shm', 'src/errors.ts'],
-  'src/connection': ['src/ip', 'src/shm'],
+  'src/connection': ['src/ip', 'src/shm', 'src/errors.ts'],
   'src/scheduler': ['src/component', 'src/connection', 'src/ip', 'src/shm', 'src/errors.ts'],
   'src/network': ['src/scheduler', 'src/graph', 'src/component', 'src/connection', 'src/ip', 'src/shm', 'src/errors.ts'],
   // worker-main.ts is a thread's entry point: it loads the built-in components, as the CLI does.

@@ -115,6 +115,6 @@ function startStatus(net: RunnableNetwork, started: number) {
 
 /** `--explain`: the placement of a network on its workers, as text. */
 function explain(net: RunnableNetwork, workers: number): string {
-  if (net instanceof MultiNetwork) return explainPlacement(net.graph, net.placement);
+  if (net instanceof MultiNetwork) return explainPlacement(net.graph, net.placement).replace(/\n?$/, '\n');
   return `1 worker: every box runs on the main thread (${workers} asked)\n`;
 }

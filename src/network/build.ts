@@ -116,7 +116,8 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     for (const { edge } of edges) capacity = Math.max(capacity, edge.capacity ?? 0);
     capacity ||= defaultCapacity;
     const isLocal = (node: string) => !part || part.placement.get(node) === part.worker;
-    const local = edges.filter(({ edge }) => isLocal(edge.from.node));
+    const queueOf = (edge: Graph['edges'][number]) => (part ? (edge.metadata.queue as string | undefined) : undefined);
+    const local = edges.filter(({ edge }) => isLocal(edge.from.node) && queueOf(edge) === undefined);
     const from: OutPortBase[] = [];
     let conn: LocalConnection<Packet> | null = null;
     if (local.length > 0 && isLocal(to.box.label)) {
@@ -127,13 +128,27 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
       const src = element<OutPortBase>('outView', edge.from);
       from.push(src);
       if (!isLocal(edge.from.node)) continue;
+      const queue = queueOf(edge);
+      if (queue !== undefined) {
+        // One shared queue for all the replicas this port feeds: attached once.
+        if (src.conn === null) {
+          src.attach(wire!.queueSendEnd(queue, src, to));
+          src.to = to;
+        }
+        continue;
+      }
       if (conn !== null) src.attach(conn);
       else src.attach(wire!.sendEnd(index, src, to));
       src.to = to;
     }
     to.from = from.length === 1 ? from[0] : from;
     if (!isLocal(to.box.label)) continue;
-    const remote = edges.filter(({ edge }) => !isLocal(edge.from.node)).map(({ edge, index }) => wire!.receiveEnd(index, edge));
+    const remote = edges
+      .filter(({ edge }) => !isLocal(edge.from.node) || queueOf(edge) !== undefined)
+      .map(({ edge, index }) => {
+        const queue = queueOf(edge);
+        return queue === undefined ? wire!.receiveEnd(index, edge) : wire!.queueReceiveEnd(queue, edge);
+      });
     to.conn = joinSources(conn, remote);
     connections.push({ conn: to.conn, to });
   }

@@ -12,6 +12,7 @@
 import type { InConnection } from '../connection/connection.ts';
 import { FanIn } from '../connection/fan-in.ts';
 import type { LocalConnection } from '../connection/local-queue.ts';
+import { QueueReceiveEnd, QueueSendEnd } from '../connection/shared-queue.ts';
 import { RingReceiveEnd, RingSendEnd, type PacketIO, type RingHost } from '../connection/shared-ring.ts';
 import { formatEdge, type Edge, type PortRef } from '../graph/graph.ts';
 import type { Packet } from '../ip/ip.ts';
@@ -20,6 +21,7 @@ import { READY } from '../scheduler/box.ts';
 import { InPortImpl, OutPortBase } from '../scheduler/ports.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import { codecFor, type ValueLayout } from '../shm/codec.ts';
+import type { QueueInit } from '../shm/mpmc.ts';
 import type { RingInit } from '../shm/ring.ts';
 
 /** One worker's share of a network. */
@@ -29,6 +31,9 @@ export interface Part {
   placement: ReadonlyMap<string, number>;
   /** Rings of the edges that cross workers, by index into graph.edges. */
   rings: ReadonlyMap<number, { init: RingInit; layout: ValueLayout }>;
+  /** Shared queues feeding parallel replicas, by the edges' `metadata.queue` key. */
+  queues: ReadonlyMap<string, { init: QueueInit; layout: ValueLayout }>;
+  workers: number;
   host: RingHost;
 }
 
@@ -90,6 +95,26 @@ export class Wiring {
     const { init, layout } = this.ring(index, edge);
     const peer = this.part.placement.get(to.box.label)!;
     return new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`), this.io, this.part.host, peer);
+  }
+
+  private queue(key: string): { init: QueueInit; layout: ValueLayout } {
+    const q = this.part.queues.get(key);
+    if (q === undefined) throw new Error(`internal: no shared queue ${key}`);
+    return q;
+  }
+
+  /** The producer side of a shared queue (one per out-port element feeding replicas). */
+  queueSendEnd(key: string, src: OutPortBase, to: InPortImpl): QueueSendEnd<Packet> {
+    const { init, layout } = this.queue(key);
+    const where = `${src.box.label}.${src.name} -> ${to.box.label.replace(/#\d+$/, '')}.${to.name}`;
+    return new QueueSendEnd(init, codecFor(layout, where, false), this.io, this.part.host, this.part.workers, where);
+  }
+
+  /** One replica's side of a shared queue. */
+  queueReceiveEnd(key: string, edge: Edge): QueueReceiveEnd<Packet> {
+    const { init, layout } = this.queue(key);
+    const producer = this.part.placement.get(edge.from.node)!;
+    return new QueueReceiveEnd(init, codecFor(layout, formatEdge(edge), false), this.io, this.part.host, this.part.worker, producer);
   }
 
   /** The receiving side of a cross-worker edge, on this worker. */

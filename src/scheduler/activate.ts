@@ -174,8 +174,9 @@ function runNonLooper(box: Box): void {
     }
     if (box.outboxCount > 0) {
       box.rr = rr;
-      box.flushOutbox();
-      return;
+      // Blocked on the full connection, or (a connection to another thread) room was made
+      // meanwhile and everything went out: then the activation goes on.
+      if (!box.flushOutbox()) return;
     }
     if (n > 1) {
       rr = rr + 1 === n ? 0 : rr + 1;

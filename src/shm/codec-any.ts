@@ -2,12 +2,13 @@
  * The `any` codec: a JavaScript value as MessagePack (msgpackr), for one ordered stream between
  * two threads.
  *
- * Records. msgpackr writes objects of one shape as records: the keys once, then only values.
+ * Records (streams only: a ring). msgpackr writes objects of one shape as records: the keys once, then only values.
  * With `sequential: true` a record definition goes inline the first time the stream uses it and
  * later messages refer to it by id, so the decoder must see every message in order: the ring is
  * an ordered stream with one encoder and one decoder, each holding its own Packr or Unpackr
  * (made on first use, so each side may call codecFor on its own thread). Ids are reused after
- * 64 shapes; msgpackr redefines them inline, which the decoder follows.
+ * 64 shapes; msgpackr redefines them inline, which the decoder follows. A shared queue (many
+ * consumers, each seeing part of the stream) uses no records: every message has its own keys.
  * Every Packr/Unpackr gets a fresh options object: msgpackr's constructor stores the record
  * table *in the options object*, so two instances made from one object share one table (and a
  * test that packs and unpacks through them proves nothing).
@@ -62,9 +63,10 @@ const NEG_ZERO = new NegativeZero();
 const NEG_ZERO_BYTE = new Uint8Array([0]);
 addExtension({ Class: NegativeZero, type: 0x2d, pack: () => NEG_ZERO_BYTE, unpack: () => -0 });
 
-function options(): Options {
+function options(stream: boolean): Options {
   return {
-    sequential: true,
+    // A stream reuses record shapes across messages; otherwise each message is self-contained.
+    ...(stream ? { sequential: true } : { useRecords: false }),
     moreTypes: true,
     copyBuffers: true, // binary data must not stay a view of the ring
     writeFunction: () => {
@@ -78,7 +80,11 @@ export class AnyCodec implements Codec {
   private packr: Packr | undefined;
   private unpackr: Unpackr | undefined;
   private resetNext = false;
-  constructor(readonly layout: { kind: 'any' }, private readonly where: string) {}
+  constructor(
+    readonly layout: { kind: 'any' },
+    private readonly where: string,
+    private readonly stream = true,
+  ) {}
 
   write(): void {
     throw new WeftError('E_INTERNAL', `write() called on the any codec of ${this.where}`);
@@ -103,7 +109,7 @@ export class AnyCodec implements Codec {
         case 'symbol':
           throw this.refuse(value);
       }
-      out = (this.packr ??= new Packr(options())).pack(v);
+      out = (this.packr ??= new Packr(options(this.stream))).pack(v);
     } catch (e) {
       if (e instanceof WeftError) throw e; // refused by the scan: nothing was packed
       // A getter or toJSON threw, or msgpackr failed, possibly after writing record definitions.
@@ -125,11 +131,11 @@ export class AnyCodec implements Codec {
   read(_view: DataView, bytes: Uint8Array, offset: number, length: number): unknown {
     let unpackr = this.unpackr;
     if (bytes[offset] === RESET) {
-      unpackr = this.unpackr = new Unpackr(options());
+      unpackr = this.unpackr = new Unpackr(options(this.stream));
       offset++;
       length--;
     } else if (unpackr === undefined) {
-      unpackr = this.unpackr = new Unpackr(options());
+      unpackr = this.unpackr = new Unpackr(options(this.stream));
     }
     try {
       return unpackr.unpack(bytes, { start: offset, end: offset + length });

@@ -111,7 +111,12 @@ export function edgeLayout(from: ValueLayout, to: ValueLayout): ValueLayout {
   return to.kind !== 'any' ? to : from;
 }
 
-export function codecFor(layout: ValueLayout, where: string): Codec {
+/**
+ * `stream`: one decoder reads every message in order (a ring), so msgpackr may define record
+ * shapes once and refer to them later. A shared queue is not a stream for any one consumer:
+ * there (`stream: false`) every message carries its own keys.
+ */
+export function codecFor(layout: ValueLayout, where: string, stream = true): Codec {
   switch (layout?.kind) {
     case 'machine':
       if (!isMachineType(layout.type)) throw new WeftError('E_USAGE', `'${String(layout.type)}' is not a machine type (${where})`);
@@ -124,7 +129,7 @@ export function codecFor(layout: ValueLayout, where: string): Codec {
     case 'bytes':
       return new BytesCodec(layout, where);
     case 'any':
-      return new AnyCodec(layout, where);
+      return new AnyCodec(layout, where, stream);
     default:
       throw new WeftError('E_USAGE', `not a value layout: ${JSON.stringify(layout)} (${where})`);
   }

@@ -22,7 +22,9 @@ import { deadlockReport, type DeadlockReport, type WaitInfo } from '../network/t
 import { place, type Placement } from '../placement/placement.ts';
 import { DEFAULT_CAPACITY, STOP_GRACE_MS } from '../scheduler/tuning.ts';
 import { createDoorbells } from '../shm/doorbell.ts';
+import { createQueue, type QueueInit } from '../shm/mpmc.ts';
 import { createRing } from '../shm/ring.ts';
+import { expandParallel } from '../network/parallel.ts';
 import { codecFor, edgeLayout, type ValueLayout } from '../shm/codec.ts';
 import type { Activity, FromWorker, ToWorker, WireFailure, WireResult, WorkerInit } from './protocol.ts';
 
@@ -32,6 +34,9 @@ export interface MultiOptions extends BuildOptions {
   workers: number;
   components: string[];
 }
+
+/** Payload bytes per slot of a shared queue carrying encoded values (larger ones span slots). */
+const QUEUE_SLOT_PAYLOAD = 240;
 
 const BOOT = new URL('./boot.mjs', import.meta.url);
 const ENTRY = new URL('./worker-main.ts', import.meta.url).href;
@@ -58,7 +63,6 @@ export class MultiNetwork {
   private outcome: { status: RunStatus; extra: Partial<RunResult> } | null = null;
 
   constructor(graph: Graph, registry: Registry, opts: MultiOptions) {
-    this.graph = graph;
     this.registry = registry;
     this.opts = opts;
     this.stdout = opts.stdout ?? process.stdout;
@@ -71,7 +75,8 @@ export class MultiNetwork {
         );
       }
     }
-    this.placement = place(graph, opts.workers);
+    this.graph = expandParallel(graph, opts.workers);
+    this.placement = place(this.graph, opts.workers);
   }
 
   run(): Promise<RunResult> {
@@ -93,7 +98,22 @@ export class MultiNetwork {
     const n = this.opts.workers;
     const where = this.placement.worker;
     const rings: WorkerInit['rings'] = [];
+    const queues = new Map<string, { init: QueueInit; layout: ValueLayout }>();
+    const replicas = new Map<string, number>();
+    for (const e of this.graph.edges) {
+      const key = e.metadata.queue as string | undefined;
+      if (key !== undefined) replicas.set(key, (replicas.get(key) ?? 0) + 1);
+    }
     this.graph.edges.forEach((e, i) => {
+      const key = e.metadata.queue as string | undefined;
+      if (key !== undefined) {
+        if (queues.has(key)) return;
+        const layout = this.layoutOfEdge(e);
+        const fixed = codecFor(layout, formatEdge(e)).fixedSize;
+        const capacity = e.capacity ?? this.opts.capacity ?? DEFAULT_CAPACITY;
+        queues.set(key, { init: createQueue(capacity, fixed >= 0 ? fixed : QUEUE_SLOT_PAYLOAD, replicas.get(key)!), layout });
+        return;
+      }
       if (where.get(e.from.node) === where.get(e.to.node)) return;
       const layout = this.layoutOfEdge(e);
       const fixed = codecFor(layout, formatEdge(e)).fixedSize;
@@ -104,7 +124,8 @@ export class MultiNetwork {
     const { capacity, checked, timing, budget, components } = this.opts;
     const options = { capacity, checked, timing, budget };
     const placement = [...where.entries()];
-    return Array.from({ length: n }, (_, worker) => ({ worker, workers: n, graph: this.graph, placement, rings, doorbells, components, options }));
+    const q = [...queues.entries()];
+    return Array.from({ length: n }, (_, worker) => ({ worker, workers: n, graph: this.graph, placement, rings, queues: q, doorbells, components, options }));
   }
 
   private hosted(w: number): string[] {

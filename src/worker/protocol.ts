@@ -16,6 +16,7 @@ import type { NetworkStats, RunStatus } from '../network/network.ts';
 import type { WaitInfo } from '../network/termination.ts';
 import type { Graph } from '../graph/graph.ts';
 import type { ValueLayout } from '../shm/codec.ts';
+import type { QueueInit } from '../shm/mpmc.ts';
 import type { RingInit } from '../shm/ring.ts';
 
 export interface WorkerInit {
@@ -25,6 +26,7 @@ export interface WorkerInit {
   graph: Graph;
   placement: [string, number][];
   rings: [number, { init: RingInit; layout: ValueLayout }][];
+  queues: [string, { init: QueueInit; layout: ValueLayout }][];
   doorbells: SharedArrayBuffer;
   /** Components directories, searched after the built-in components. */
   components: string[];

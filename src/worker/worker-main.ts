@@ -61,7 +61,7 @@ async function build() {
       return e.component;
     },
     { ...init.options, stdout },
-    { worker: init.worker, placement: new Map(init.placement), rings: new Map(init.rings), host },
+    { worker: init.worker, workers: init.workers, placement: new Map(init.placement), rings: new Map(init.rings), queues: new Map(init.queues), host },
   );
   built.sched.external = host;
   return { built, host, stdout, net: new Network(built) };
