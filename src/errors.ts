@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'E_OUTBOX' // a non-looper sent too many IPs in one call into a full connection
   | 'E_NO_PROGRESS' // a looper returned without any port operation while input waits
   | 'E_ENCODE' // a box sent a value its connection cannot carry to another thread (wrong machine type, a function, a cycle, ...)
+  | 'E_TIMEOUT' // a box went longer than its `timeout` without a port operation
   | 'E_STOPPED' // the network was stopped; port operations after that throw this
   | 'E_INTERNAL';
 

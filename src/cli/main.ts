@@ -2,7 +2,7 @@
  * The `weft` command. A contract that tests and users rely on:
  *
  *   weft run GRAPH [--workers N] [--explain] [--capacity N] [--stats] [--components DIR]...
- *                  [--unchecked] [--budget N]
+ *                  [--unchecked] [--budget N] [--watchdog MS]
  *   weft check GRAPH [--components DIR]...
  *   weft components [--components DIR]... [--json]
  *   weft convert GRAPH --to json|fbp|dot
@@ -52,6 +52,7 @@ export function buildProgram(): Command {
     .option('--budget <n>', 'port operations per activation', positiveInt('--budget'))
     .option('--workers <n>', `worker threads (default: one per core, ${defaultWorkers()} here)`, positiveInt('--workers', MAX_WORKERS))
     .option('--explain', 'print which worker runs each box, and why, instead of running')
+    .option('--watchdog <ms>', 'with several workers: report a box that runs this long without a port operation (default 1000)', positiveInt('--watchdog'))
     .action(async (graph: string, opts) => {
       process.exitCode = await runCommand(graph, opts);
     });

@@ -24,6 +24,7 @@ export interface RunFlags {
   budget?: number;
   workers?: number;
   explain?: boolean;
+  watchdog?: number;
 }
 
 const STATUS_AFTER_MS = 1000;
@@ -39,6 +40,7 @@ export async function runCommand(graph: string, flags: RunFlags): Promise<number
       timing: !!flags.stats,
       budget: flags.budget,
       workers: flags.workers ?? defaultWorkers(),
+      watchdogMs: flags.watchdog,
     });
   } catch (e) {
     return reportLoadError(e);

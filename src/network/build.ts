@@ -72,6 +72,7 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     const comp = resolve(node);
     const budget = nodeBudget(node);
     const box = sched.addBox(node.id, node.component, comp, budget);
+    box.timeoutMs = nodeTimeout(node);
     boxes.set(node.id, box);
     const looper = comp.style === 'looper';
     const indices = maxIndex.get(node.id);
@@ -213,6 +214,20 @@ function nodeBudget(node: Graph['nodes'][number]): number | undefined {
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
     throw new WeftError('E_USAGE', `node ${node.id}: metadata budget must be a positive integer, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/**
+ * A node's `metadata.timeout` in ms (0: none): the longest it may go without a port operation,
+ * computing or awaiting. A positive number, or its text from `.fbp` metadata.
+ */
+export function nodeTimeout(node: Graph['nodes'][number]): number {
+  const raw = node.metadata.timeout;
+  if (raw === undefined) return 0;
+  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
+    throw new WeftError('E_USAGE', `node ${node.id}: metadata timeout must be a positive number of milliseconds, got ${JSON.stringify(raw)}`);
   }
   return n;
 }

@@ -59,6 +59,22 @@ export interface NetworkStats {
   totals: Totals;
   boxes: BoxStats[];
   connections: ConnectionStats[];
+  /** Several workers: boxes the watchdog saw hold a worker past its threshold. */
+  hogs?: { box: string; component: string; worker: number; ms: number }[];
+  /** Several workers: per worker, what its scheduler did. */
+  workers?: WorkerStats[];
+}
+
+export interface WorkerStats {
+  worker: number;
+  boxes: number;
+  activations: number;
+  /** IPs this worker's boxes sent into / took from rings and shared queues (other workers). */
+  ringOut: number;
+  ringIn: number;
+  /** Wall time the worker was running its scheduler, and parked on its doorbell, ms. */
+  busyMs: number;
+  idleMs: number;
 }
 
 export interface RunResult {

@@ -24,6 +24,10 @@ export interface RunOptions extends BuildOptions {
    * components must then be loadable by name (built-in or from a components directory).
    */
   workers?: number;
+  /** Several workers: report a box holding its worker this long without a port operation (ms, default 1000). */
+  watchdogMs?: number;
+  /** Several workers: where watchdog warnings go (default: stderr). */
+  onWarning?: (text: string) => void;
 }
 
 /** More threads than this is a mistake, not a machine. */

@@ -22,13 +22,16 @@ import { acquireChecked, dropChecked, ownsChecked, type IP } from '../ip/ip.ts';
 import { BLOCKED, Box, LooperState, P_NONE, READY, RUNNING, W_INPUT, W_RECEIVE, isNonLooper, leakError } from './box.ts';
 
 export function activate(box: Box): void {
+  const sched = box.sched;
+  sched.beat[sched.beatAt]++;
+  sched.beat[sched.beatAt + 1] = box.index;
   if (box.looper) {
     if (box.pending) {
       if (box.resume()) box.sched.looperStarted(box);
       return;
     }
     startLooper(box);
-  } else if (box.sched.timing) {
+  } else if (sched.timing) {
     const t0 = performance.now();
     try {
       runNonLooper(box);
@@ -136,6 +139,8 @@ function runNonLooper(box: Box): void {
   const ctx = box.ctx;
   const out = box.outView;
   let budget = box.budget;
+  const beat = box.sched.beat;
+  const beatAt = box.sched.beatAt;
   let idle = 0;
   let rr = box.rr;
   let port = streams[rr];
@@ -153,6 +158,7 @@ function runNonLooper(box: Box): void {
     }
     idle = 0;
     budget--;
+    beat[beatAt]++;
     if (checked) acquireChecked(box, ip);
     box.ipsIn++;
     if (port.index >= 0) ctx.element = port.index;

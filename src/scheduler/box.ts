@@ -62,6 +62,11 @@ export class Box implements Waiter, Owner {
   outView: Record<string, unknown> = {};
   ctx: BoxContextImpl;
 
+  /** Position in its scheduler's list of boxes (what a heartbeat names). */
+  index = 0;
+  /** Longest a looper may stay RUNNING (awaiting, computing) between port operations; 0: no limit. */
+  timeoutMs = 0;
+
   status = BLOCKED;
   waitKind = W_INPUT;
   waitPort: InPortImpl | OutPortBase | null = null;

@@ -22,6 +22,7 @@ import { WeftError } from '../errors.ts';
 import { checkedOwnership, uncheckedOwnership, type Ownership } from '../ip/ip.ts';
 import { activate } from './activate.ts';
 import { Box, BLOCKED, DONE, LooperState, READY, RUNNING } from './box.ts';
+import { watchTimeouts } from './timeouts.ts';
 import { DEFAULT_BUDGET, YIELD_INTERVAL_MS } from './tuning.ts';
 
 export interface SchedulerOptions {
@@ -97,6 +98,14 @@ export class Scheduler {
   private idleWake: (() => void) | null = null;
   /** Set on a worker thread: connection ends that other threads move (see External). */
   external: External | null = null;
+  /**
+   * Heartbeat, read by the main thread's watchdog when this scheduler runs on a worker:
+   * [beatAt] counts activations, handler calls and loop turns; [beatAt + 1] is the index of
+   * the box activated last. A counter that stops while the worker is not parked means one
+   * synchronous stretch of code (a box's) has been running since.
+   */
+  beat: Int32Array = new Int32Array(2);
+  beatAt = 0;
   /** Timing: when the last slice ended or a looper last parked (see looperParked). */
   private mark = 0;
   private stopError: WeftError | null = null;
@@ -110,6 +119,7 @@ export class Scheduler {
 
   addBox(label: string, componentName: string, component: Component, budget?: number): Box {
     const box = new Box(this, label, componentName, component, budget ?? this.budget);
+    box.index = this.boxes.length;
     this.boxes.push(box);
     this.live++;
     return box;
@@ -184,9 +194,19 @@ export class Scheduler {
 
   /** Run until the network ends, fails, stops or is quiescent. */
   async run(): Promise<Outcome> {
-    let yieldAt = now() + YIELD_INTERVAL_MS;
+    const yieldAt = now() + YIELD_INTERVAL_MS;
     const ext = this.external;
+    const stopTimeouts = watchTimeouts(this);
+    try {
+      return await this.loop(ext, yieldAt);
+    } finally {
+      stopTimeouts();
+    }
+  }
+
+  private async loop(ext: External | null, yieldAt: number): Promise<Outcome> {
     for (;;) {
+      this.beat[this.beatAt]++;
       if (this.outcome !== null) return this.outcome;
       if (ext !== null) ext.poll();
       if (this.qHead !== this.qTail) {
@@ -245,7 +265,7 @@ export class Scheduler {
     box.status = RUNNING;
     this.running++;
     const op = (box.op ??= new LooperState());
-    if (this.timing) op.runStart = now();
+    if (this.timing || box.timeoutMs > 0) op.runStart = now();
   }
 
   /**

@@ -127,3 +127,8 @@ export class Parker {
 }
 
 function noop(): void {}
+
+/** Worker `w`'s state word (RUNNING, PARKED_IDLE, PARKED_BUSY), for a watchdog. */
+export function workerState(words: Int32Array, w: number): number {
+  return Atomics.load(words, stateIndex(w));
+}

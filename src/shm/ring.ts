@@ -198,9 +198,12 @@ export class RingReader extends RingBase {
     this.tailIps = Atomics.load(this.ctl, TAIL_IPS) >>> 0;
     return (this.tailIps - this.headIps) >>> 0;
   }
-  /** Whole IPs known to be waiting without touching shared memory. */
+  /**
+   * Whole IPs known to be waiting without touching shared memory: a lower bound (the IP count
+   * is published after the bytes, so records may be visible before they are counted).
+   */
   get cachedAvailable(): number {
-    return (this.tailIps - this.headIps) >>> 0;
+    return Math.max(0, (this.tailIps - this.headIps) | 0);
   }
   /** Total IPs the writer has published. */
   ipsPublished(): number {
@@ -211,6 +214,7 @@ export class RingReader extends RingBase {
   hasRecord(): boolean {
     if (this.headBytes !== this.tailBytes) return true;
     this.tailBytes = Atomics.load(this.ctl, TAIL_BYTES) >>> 0;
+    this.tailIps = Atomics.load(this.ctl, TAIL_IPS) >>> 0;
     return this.headBytes !== this.tailBytes;
   }
 
@@ -246,8 +250,8 @@ export class RingReader extends RingBase {
     const tailBytes = Atomics.load(this.ctl, TAIL_BYTES) >>> 0;
     const tailIps = Atomics.load(this.ctl, TAIL_IPS) >>> 0;
     const n = (tailIps - this.headIps) >>> 0;
-    this.headBytes = tailBytes;
-    this.headIps = tailIps;
+    this.headBytes = this.tailBytes = tailBytes;
+    this.headIps = this.tailIps = tailIps;
     Atomics.store(this.ctl, HEAD_BYTES, tailBytes | 0);
     Atomics.store(this.ctl, HEAD_IPS, tailIps | 0);
     return n;

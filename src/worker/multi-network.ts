@@ -26,6 +26,8 @@ import { createQueue, type QueueInit } from '../shm/mpmc.ts';
 import { createRing } from '../shm/ring.ts';
 import { expandParallel } from '../network/parallel.ts';
 import { codecFor, edgeLayout, type ValueLayout } from '../shm/codec.ts';
+import { BEAT_STRIDE, DEFAULT_WATCHDOG_MS, Watchdog, type WatchedBox } from './watchdog.ts';
+import { nodeTimeout } from '../network/build.ts';
 import type { Activity, FromWorker, ToWorker, WireFailure, WireResult, WorkerInit } from './protocol.ts';
 
 export const defaultWorkers = () => availableParallelism();
@@ -33,6 +35,10 @@ export const defaultWorkers = () => availableParallelism();
 export interface MultiOptions extends BuildOptions {
   workers: number;
   components: string[];
+  /** Report a box that holds its worker this long without a port operation (default 1000 ms). */
+  watchdogMs?: number;
+  /** Where watchdog warnings go (default: stderr, prefixed `weft: `). */
+  onWarning?: (text: string) => void;
 }
 
 /** Payload bytes per slot of a shared queue carrying encoded values (larger ones span slots). */
@@ -77,6 +83,11 @@ export class MultiNetwork {
     }
     this.graph = expandParallel(graph, opts.workers);
     this.placement = place(this.graph, opts.workers);
+    this.beats = new SharedArrayBuffer(4 * BEAT_STRIDE * opts.workers);
+    this.watched = Array.from({ length: opts.workers }, () => []);
+    for (const node of this.graph.nodes) {
+      this.watched[this.placement.worker.get(node.id)!].push({ label: node.id, component: node.component, timeoutMs: nodeTimeout(node) });
+    }
   }
 
   run(): Promise<RunResult> {
@@ -121,11 +132,12 @@ export class MultiNetwork {
       rings.push([i, { init: createRing(capacity, ringBytes(capacity, fixed)), layout }]);
     });
     const doorbells = createDoorbells(n);
+    const beats = this.beats;
     const { capacity, checked, timing, budget, components } = this.opts;
     const options = { capacity, checked, timing, budget };
     const placement = [...where.entries()];
     const q = [...queues.entries()];
-    return Array.from({ length: n }, (_, worker) => ({ worker, workers: n, graph: this.graph, placement, rings, queues: q, doorbells, components, options }));
+    return Array.from({ length: n }, (_, worker) => ({ worker, workers: n, graph: this.graph, placement, rings, queues: q, doorbells, beats, components, options }));
   }
 
   private hosted(w: number): string[] {
@@ -143,6 +155,7 @@ export class MultiNetwork {
     let resolveAll!: () => void;
     const allDone = new Promise<void>((r) => (resolveAll = r));
     const exited = new Array(n).fill(false);
+    const exits: Promise<void>[] = [];
 
     const send = (w: number, m: ToWorker) => {
       if (!exited[w]) this.workers[w].postMessage(m);
@@ -153,6 +166,7 @@ export class MultiNetwork {
     const settleWorker = (w: number, r: WireResult) => {
       if (this.results[w] !== null) return;
       this.results[w] = r;
+      this.watchdog?.workerDone(w);
       if (r.status !== 'finished' && r.status !== 'interrupted') this.fail(r.status, r);
       if (this.outcome !== null) broadcast({ t: 'stop', reason: this.outcome.status });
       if (this.results.every((x) => x !== null)) resolveAll();
@@ -175,7 +189,13 @@ export class MultiNetwork {
       worker.on('message', (m: FromWorker) => {
         switch (m.t) {
           case 'ready':
-            if (++ready === n && this.stopReason === null) broadcast({ t: 'start' });
+            if (++ready === n && this.stopReason === null) {
+              broadcast({ t: 'start' });
+              this.startWatchdog(inits[0].doorbells, (k) => {
+                broadcast({ t: 'stop', reason: 'failed' });
+                void this.workers[k].terminate();
+              });
+            }
             else if (ready === n) broadcast({ t: 'stop', reason: this.stopReason! });
             break;
           case 'startup-error':
@@ -214,11 +234,13 @@ export class MultiNetwork {
       });
       worker.on('error', (e) => deadWorker(w, `failed: ${e instanceof Error ? e.message : String(e)}`));
       worker.on('exit', (code) => deadWorker(w, `exited with code ${code} before its boxes finished`));
+      exits.push(new Promise<void>((resolve) => worker.once('exit', () => resolve())));
     }
 
     await allDone;
+    this.watchdog?.stop();
     this.endedAt = performance.now();
-    await this.reap();
+    await this.reap(exits);
     return this.finalResult();
   }
 
@@ -244,20 +266,41 @@ export class MultiNetwork {
     });
   }
   private heldAcks: [number, number][] | null = null;
+  private readonly beats: SharedArrayBuffer;
+  /** Per worker, its boxes in the order its scheduler numbers them (what a heartbeat names). */
+  private readonly watched: WatchedBox[][];
+  private watchdog: Watchdog | null = null;
+
+  /** The watchdog over the workers' heartbeats (started once every worker is ready). */
+  private startWatchdog(doorbells: SharedArrayBuffer, terminate: (w: number) => void): void {
+    const boxes = this.watched;
+    const warn = this.opts.onWarning ?? ((t: string) => process.stderr.write(`weft: ${t}\n`));
+    this.watchdog = new Watchdog(
+      new Int32Array(this.beats),
+      new Int32Array(doorbells),
+      boxes,
+      this.opts.watchdogMs ?? DEFAULT_WATCHDOG_MS,
+      (h) => warn(`watchdog: box ${h.box} (${h.component}) on worker ${h.worker} has run ${h.ms} ms without reaching a port operation`),
+      (h, timeoutMs) => {
+        const message = `box ${h.box} (${h.component}) went ${h.ms} ms without a port operation (its timeout is ${timeoutMs} ms); worker ${h.worker} was stopped`;
+        this.fail('failed', { failure: { box: h.box, component: h.component, message, code: 'E_TIMEOUT' } });
+        terminate(h.worker);
+      },
+    );
+    this.watchdog.start();
+  }
 
   /** Wait briefly for the workers to exit by themselves, then terminate the stragglers. */
-  private async reap(): Promise<void> {
-    const waits = this.workers.map(
-      (w) =>
-        new Promise<void>((resolve) => {
-          const t = setTimeout(() => void w.terminate().then(() => resolve()), STOP_GRACE_MS);
-          w.once('exit', () => {
-            clearTimeout(t);
-            resolve();
-          });
-        }),
+  private async reap(exits: Promise<void>[]): Promise<void> {
+    await Promise.all(
+      exits.map((exited, w) => {
+        let t: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => {
+          t = setTimeout(() => void this.workers[w].terminate().then(() => resolve()), STOP_GRACE_MS);
+        });
+        return Promise.race([exited, late]).finally(() => clearTimeout(t));
+      }),
     );
-    await Promise.all(waits);
   }
 
   /** The first non-normal outcome wins (a failure, a deadlock, a stall). */
@@ -304,6 +347,7 @@ export class MultiNetwork {
       s.connections.push(...r.stats.connections);
     }
     s.boxes.sort((a, b) => (order.get(a.box) ?? 0) - (order.get(b.box) ?? 0));
+    if (this.watchdog !== null) s.hogs = [...this.watchdog.hogs.values()];
     return s;
   }
 

@@ -28,6 +28,8 @@ export interface WorkerInit {
   rings: [number, { init: RingInit; layout: ValueLayout }][];
   queues: [string, { init: QueueInit; layout: ValueLayout }][];
   doorbells: SharedArrayBuffer;
+  /** Heartbeats for the watchdog: BEAT_STRIDE Int32 words per worker. */
+  beats: SharedArrayBuffer;
   /** Components directories, searched after the built-in components. */
   components: string[];
   options: Omit<BuildOptions, 'stdout'>;

@@ -16,6 +16,7 @@ import { buildNetwork } from '../network/build.ts';
 import { Network, type RunResult } from '../network/network.ts';
 import { Registry } from '../network/registry.ts';
 import { WorkerHost } from './host.ts';
+import { BEAT_STRIDE } from './watchdog.ts';
 import type { FromWorker, ToWorker, WireResult, WorkerInit } from './protocol.ts';
 
 const OUTPUT_WINDOW = 1 << 20;
@@ -64,6 +65,8 @@ async function build() {
     { worker: init.worker, workers: init.workers, placement: new Map(init.placement), rings: new Map(init.rings), queues: new Map(init.queues), host },
   );
   built.sched.external = host;
+  built.sched.beat = new Int32Array(init.beats);
+  built.sched.beatAt = init.worker * BEAT_STRIDE;
   return { built, host, stdout, net: new Network(built) };
 }
 
