@@ -78,6 +78,18 @@ export function formatStats(s: NetworkStats): string {
       ),
     );
   }
+  if (s.workers && s.workers.length > 0) {
+    out.push(
+      '',
+      table(
+        ['worker', 'boxes', 'activations', 'ring in', 'ring out', 'busy ms', 'idle ms'],
+        s.workers.map((w) => [w.worker, w.boxes, w.activations, w.ringIn, w.ringOut, w.busyMs.toFixed(0), w.idleMs.toFixed(0)]),
+      ),
+    );
+  }
+  if (s.hogs && s.hogs.length > 0) {
+    out.push('', table(['hog (watchdog)', 'component', 'worker', 'longest ms'], s.hogs.map((h) => [h.box, h.component, h.worker, h.ms])));
+  }
   return out.join('\n');
 }
 

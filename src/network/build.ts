@@ -39,6 +39,8 @@ export interface BuiltNetwork {
   sched: Scheduler;
   boxes: Map<string, Box>;
   connections: ConnectionInfo[];
+  /** A worker's part: the ends of its connections to other workers. */
+  wiring?: Wiring;
 }
 
 type Resolve = (node: { id: string; component: string }) => Component;
@@ -204,7 +206,7 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     box.outs = box.outs.slice();
   }
 
-  return { sched, boxes, connections };
+  return { sched, boxes, connections, wiring: wire ?? undefined };
 }
 
 /** A node's own budget: `metadata.budget` (a number, or text from `.fbp` metadata). */

@@ -48,6 +48,9 @@ export class Wiring {
   private readonly stubs = new Map<string, Box>();
   private readonly ports = new Map<string, InPortImpl | OutPortBase>();
   private readonly io: PacketIO<Packet>;
+  /** Every end made here, for the worker's statistics (IPs through other threads). */
+  readonly sendEnds: { carried: number }[] = [];
+  readonly receiveEnds: { carried: number }[] = [];
 
   constructor(
     private readonly part: Part,
@@ -59,6 +62,15 @@ export class Wiring {
       valueOf: (p) => own.valueOf(p),
       make: (kind, value) => own.inFlight(kind, value),
     };
+  }
+
+  private sent<E extends { carried: number }>(e: E): E {
+    this.sendEnds.push(e);
+    return e;
+  }
+  private got<E extends { carried: number }>(e: E): E {
+    this.receiveEnds.push(e);
+    return e;
   }
 
   /** A port of a box on another worker (made once per element). */
@@ -94,7 +106,7 @@ export class Wiring {
     const edge = { from: { node: src.box.label, port: src.name }, to: { node: to.box.label, port: to.name } };
     const { init, layout } = this.ring(index, edge);
     const peer = this.part.placement.get(to.box.label)!;
-    return new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`), this.io, this.part.host, peer);
+    return this.sent(new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`), this.io, this.part.host, peer));
   }
 
   private queue(key: string): { init: QueueInit; layout: ValueLayout } {
@@ -107,20 +119,20 @@ export class Wiring {
   queueSendEnd(key: string, src: OutPortBase, to: InPortImpl): QueueSendEnd<Packet> {
     const { init, layout } = this.queue(key);
     const where = `${src.box.label}.${src.name} -> ${to.box.label.replace(/#\d+$/, '')}.${to.name}`;
-    return new QueueSendEnd(init, codecFor(layout, where, false), this.io, this.part.host, this.part.workers, where);
+    return this.sent(new QueueSendEnd(init, codecFor(layout, where, false), this.io, this.part.host, this.part.workers, where));
   }
 
   /** One replica's side of a shared queue. */
   queueReceiveEnd(key: string, edge: Edge): QueueReceiveEnd<Packet> {
     const { init, layout } = this.queue(key);
     const producer = this.part.placement.get(edge.from.node)!;
-    return new QueueReceiveEnd(init, codecFor(layout, formatEdge(edge), false), this.io, this.part.host, this.part.worker, producer);
+    return this.got(new QueueReceiveEnd(init, codecFor(layout, formatEdge(edge), false), this.io, this.part.host, this.part.worker, producer));
   }
 
   /** The receiving side of a cross-worker edge, on this worker. */
   receiveEnd(index: number, edge: Edge): RingReceiveEnd<Packet> {
     const { init, layout } = this.ring(index, edge);
     const peer = this.part.placement.get(edge.from.node)!;
-    return new RingReceiveEnd(init, codecFor(layout, formatEdge(edge)), this.io, this.part.host, peer);
+    return this.got(new RingReceiveEnd(init, codecFor(layout, formatEdge(edge)), this.io, this.part.host, peer));
   }
 }

@@ -19,6 +19,8 @@ export const SPIN_MS = 0.05;
 export class WorkerHost implements RingHost, External {
   readonly parker: Parker;
   private watched: { poll(): boolean }[] = [];
+  /** Time spent parked on the doorbell (idle or awaiting I/O), ms. */
+  idleMs = 0;
 
   constructor(
     doorbells: SharedArrayBuffer,
@@ -65,9 +67,11 @@ export class WorkerHost implements RingHost, External {
       } while (performance.now() < until);
     }
     if (!idle) this.holdOpen(false);
+    const t0 = performance.now();
     try {
       await this.parker.park(idle, this.onQuiescent);
     } finally {
+      this.idleMs += performance.now() - t0;
       if (!idle) this.holdOpen(true);
     }
     this.pollAll();

@@ -344,10 +344,12 @@ export class MultiNetwork {
       s.totals.received += t.received;
       s.totals.dropped += t.dropped + r.lateDrops;
       s.boxes.push(...r.stats.boxes);
+      if (r.worker) (s.workers ??= []).push(r.worker);
       s.connections.push(...r.stats.connections);
     }
     s.boxes.sort((a, b) => (order.get(a.box) ?? 0) - (order.get(b.box) ?? 0));
     if (this.watchdog !== null) s.hogs = [...this.watchdog.hogs.values()];
+    s.workers?.sort((a, b) => a.worker - b.worker);
     return s;
   }
 

@@ -12,7 +12,7 @@
  * in a worker ends its run; main stops the others. Each worker ends with one `result`.
  */
 import type { BuildOptions } from '../network/build.ts';
-import type { NetworkStats, RunStatus } from '../network/network.ts';
+import type { NetworkStats, RunStatus, WorkerStats } from '../network/network.ts';
 import type { WaitInfo } from '../network/termination.ts';
 import type { Graph } from '../graph/graph.ts';
 import type { ValueLayout } from '../shm/codec.ts';
@@ -58,6 +58,7 @@ export interface WireResult {
   reason?: string;
   /** IPs that reached rings after their receiver closed (dropped, counted here). */
   lateDrops: number;
+  worker?: WorkerStats;
 }
 
 export type FromWorker =

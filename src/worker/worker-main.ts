@@ -12,8 +12,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { builtins } from '../../components/index.ts';
 import type { TextSink } from '../component/define.ts';
 import { isWeftError, WeftError } from '../errors.ts';
-import { buildNetwork } from '../network/build.ts';
-import { Network, type RunResult } from '../network/network.ts';
+import { buildNetwork, type BuiltNetwork } from '../network/build.ts';
+import { Network, type RunResult, type WorkerStats } from '../network/network.ts';
 import { Registry } from '../network/registry.ts';
 import { WorkerHost } from './host.ts';
 import { BEAT_STRIDE } from './watchdog.ts';
@@ -82,6 +82,21 @@ function toWire(r: RunResult, lateDrops: number): WireResult {
   };
 }
 
+function workerStats(built: BuiltNetwork, host: WorkerHost, elapsedMs: number): WorkerStats {
+  let activations = 0;
+  for (const b of built.sched.boxes) activations += b.activations;
+  const sum = (ends: { carried: number }[] = []) => ends.reduce((a, e) => a + e.carried, 0);
+  return {
+    worker: init.worker,
+    boxes: built.sched.boxes.length,
+    activations,
+    ringOut: sum(built.wiring?.sendEnds),
+    ringIn: sum(built.wiring?.receiveEnds),
+    busyMs: Math.max(0, elapsedMs - host.idleMs),
+    idleMs: host.idleMs,
+  };
+}
+
 async function main(): Promise<void> {
   let parts: Awaited<ReturnType<typeof build>>;
   try {
@@ -93,13 +108,17 @@ async function main(): Promise<void> {
     return;
   }
   const { built, host, stdout, net } = parts;
+  let startedAt = 0;
   port.on('message', (m: ToWorker) => {
     switch (m.t) {
       case 'start':
+        startedAt = performance.now();
         void net.run().then((r) => {
           let late = 0;
           for (const c of built.connections) late += 'lateDiscards' in c.conn ? (c.conn as { lateDiscards(): number }).lateDiscards() : 0;
-          post({ t: 'result', result: toWire(r, late) });
+          const result = toWire(r, late);
+          result.worker = workerStats(built, host, performance.now() - startedAt);
+          post({ t: 'result', result });
           port.close();
         });
         break;
