@@ -15,7 +15,8 @@
 import { WeftError } from '../errors.ts';
 import type { Codec } from '../shm/codec.ts';
 import { QueueConsumer, QueueProducer, type QueueInit } from '../shm/mpmc.ts';
-import { F_NOGROUP, K_CLOSE, K_DATA, K_OPEN } from '../shm/ring.ts';
+import type { ReplicaState } from '../shm/order.ts';
+import { F_NOGROUP, K_CLOSE, K_DATA, K_OPEN, LEN_SHIFT } from '../shm/ring.ts';
 import type { InConnection, OutConnection, Waiter } from './connection.ts';
 import type { PacketIO, PacketKind, RingHost } from './shared-ring.ts';
 
@@ -160,6 +161,11 @@ export class QueueReceiveEnd<P> implements InConnection<P> {
     /** This consumer's worker, and the producer's. */
     private readonly self: number,
     private readonly producer: number,
+    /**
+     * Replica of an ordered parallel node: its state for the merge downstream, and the tag its
+     * output rings read the current input's number from.
+     */
+    private readonly order: { state: ReplicaState; tag: { seq: number } } | null = null,
   ) {
     this.q = new QueueConsumer(init);
     this.capacity = init.slots;
@@ -186,10 +192,20 @@ export class QueueReceiveEnd<P> implements InConnection<P> {
     const q = this.q;
     const fill = q.size();
     if (fill > this.fillSeen) this.fillSeen = fill;
+    const order = this.order;
+    if (order !== null) order.state.beforeTake();
     const t = q.take();
-    if (t === null) return undefined;
+    if (t === null) {
+      if (order !== null) order.state.idle(this.ringFn);
+      return undefined;
+    }
+    if (order !== null) {
+      order.state.took(t.seq);
+      order.tag.seq = t.seq;
+      order.state.notify(this.ringFn);
+    }
     const kind = t.header & 3;
-    const len = t.header >>> 4;
+    const len = t.header >>> LEN_SHIFT;
     const bytes = t.copy ?? q.bytes;
     const view = t.copy === null ? q.view : new DataView(t.copy.buffer);
     let value: unknown;
@@ -204,6 +220,7 @@ export class QueueReceiveEnd<P> implements InConnection<P> {
   private ready(): boolean {
     return this.q.size() > 0 || this.q.senderClosed;
   }
+  private readonly ringFn = (w: number) => this.host.ring(w);
 
   waitNonEmpty(waiter: Waiter): void {
     if (this.ready()) {

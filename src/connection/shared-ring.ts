@@ -16,7 +16,7 @@
  * once the wait is over (or the other side closed) and then stops being polled.
  */
 import type { Codec } from '../shm/codec.ts';
-import { F_FRAG, F_NOGROUP, K_CLOSE, K_DATA, K_OPEN, RingReader, RingWriter, type RingInit } from '../shm/ring.ts';
+import { F_FRAG, F_NOGROUP, F_SEQ, K_CLOSE, K_DATA, K_OPEN, RingWriter, type RingInit } from '../shm/ring.ts';
 import type { ReceiveEnd, SendEnd, Waiter } from './connection.ts';
 
 export type PacketKind = 'data' | 'open' | 'close';
@@ -37,8 +37,6 @@ export interface PacketIO<P> {
 }
 
 const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder();
-const KINDS: PacketKind[] = ['data', 'data', 'open', 'close'];
 
 export class RingSendEnd<P> implements SendEnd<P> {
   readonly capacity: number;
@@ -61,6 +59,11 @@ export class RingSendEnd<P> implements SendEnd<P> {
     private readonly host: RingHost,
     /** The receiving worker. */
     private readonly peer: number,
+    /**
+     * Outputs of an ordered parallel replica: every record starts with the number of the
+     * input being processed (F_SEQ), read from here at each send.
+     */
+    private readonly tag: { seq: number } | null = null,
   ) {
     this.w = new RingWriter(init);
     this.capacity = init.capacity;
@@ -90,13 +93,16 @@ export class RingSendEnd<P> implements SendEnd<P> {
     if (kind !== 'data') return this.put(kind === 'open' ? K_OPEN : K_CLOSE, value === undefined ? F_NOGROUP : 0, value === undefined ? EMPTY : utf8.encode(String(value)));
     const codec = this.codec;
     if (codec.fixedSize >= 0) {
-      const off = w.reserve(codec.fixedSize);
+      const tag = this.tag;
+      const pre = tag === null ? 0 : 4;
+      const off = w.reserve(codec.fixedSize + pre);
       if (off < 0) {
-        this.wantBytes = codec.fixedSize;
+        this.wantBytes = codec.fixedSize + pre;
         return 0;
       }
-      codec.write(value, w.view, off);
-      w.commit(K_DATA, 0, codec.fixedSize, true);
+      if (tag !== null) w.view.setUint32(off, tag.seq, true);
+      codec.write(value, w.view, off + pre);
+      w.commit(K_DATA, tag === null ? 0 : F_SEQ, codec.fixedSize + pre, true);
       this.notify();
       return 1;
     }
@@ -105,10 +111,17 @@ export class RingSendEnd<P> implements SendEnd<P> {
 
   private put(kind: number, flags: number, bytes: Uint8Array): number {
     const w = this.w;
-    const len = bytes.length;
+    const tag = this.tag;
+    const pre = tag === null ? 0 : 4;
+    const len = bytes.length + pre;
+    if (tag !== null) flags |= F_SEQ;
     if (len > w.maxRecord) {
-      this.staged = bytes.slice();
+      const rec = new Uint8Array(len);
+      if (tag !== null) new DataView(rec.buffer).setUint32(0, tag.seq, true);
+      rec.set(bytes, pre);
+      this.staged = rec;
       this.stagedKind = kind;
+      this.stagedFlags = flags;
       this.stagedAt = 0;
       this.pump();
       if (this.staged !== null) this.askForRoom();
@@ -119,11 +132,13 @@ export class RingSendEnd<P> implements SendEnd<P> {
       this.wantBytes = len;
       return 0;
     }
-    w.bytes.set(bytes, off);
+    if (tag !== null) w.view.setUint32(off, tag.seq, true);
+    w.bytes.set(bytes, off + pre);
     w.commit(kind, flags, len, true);
     this.notify();
     return 1;
   }
+  private stagedFlags = 0;
 
   /** Write as many fragments of the staged record as fit. */
   private pump(): void {
@@ -140,7 +155,7 @@ export class RingSendEnd<P> implements SendEnd<P> {
       w.bytes.set(rec.subarray(this.stagedAt, this.stagedAt + n), off);
       this.stagedAt += n;
       const last = this.stagedAt === rec.length;
-      w.commit(this.stagedKind, last ? 0 : F_FRAG, n, last);
+      w.commit(this.stagedKind, last ? this.stagedFlags : F_FRAG, n, last);
       this.notify();
     }
     if (this.staged !== null && this.stagedAt === rec.length) this.staged = null;
@@ -230,167 +245,4 @@ export class RingSendEnd<P> implements SendEnd<P> {
 
 const EMPTY = new Uint8Array(0);
 
-export class RingReceiveEnd<P> implements ReceiveEnd<P> {
-  readonly capacity: number;
-  private readonly r: RingReader;
-  private waiter: Waiter | null = null;
-  private watching = false;
-  /** Fragments of a record being reassembled. */
-  private acc: Uint8Array | null = null;
-  private accLen = 0;
-  private discardedAtClose = -1;
-  /** The most IPs seen waiting at a receive (a lower bound of the true maximum). */
-  private fillSeen = 0;
-
-  constructor(
-    init: RingInit,
-    private readonly codec: Codec,
-    private readonly io: PacketIO<P>,
-    private readonly host: RingHost,
-    /** The sending worker. */
-    private readonly peer: number,
-  ) {
-    this.r = new RingReader(init);
-    this.capacity = init.capacity;
-  }
-
-  get size(): number {
-    if (this.discardedAtClose >= 0) return 0;
-    return this.r.available();
-  }
-  get closed(): boolean {
-    return this.r.senderClosed;
-  }
-  get receiverClosed(): boolean {
-    return this.discardedAtClose >= 0;
-  }
-  get carried(): number {
-    return this.r.ipsRead;
-  }
-  get maxFill(): number {
-    return Math.max(this.fillSeen, this.size);
-  }
-  /** IPs the sender published after this end closed (dropped; counted at the end). */
-  lateDiscards(): number {
-    if (this.discardedAtClose < 0) return 0;
-    return (this.r.ipsPublished() - this.r.ipsRead) >>> 0;
-  }
-
-  tryReceive(): P | undefined {
-    const r = this.r;
-    for (;;) {
-      if (!r.hasRecord()) return undefined;
-      const fill = r.cachedAvailable;
-      if (fill > this.fillSeen) this.fillSeen = fill;
-      const h = r.peekHeader();
-      const off = r.payloadOffset;
-      const len = h >>> 4;
-      if ((h & F_FRAG) !== 0) {
-        this.append(r.bytes.subarray(off, off + len));
-        r.consume(len, false);
-        this.notify();
-        continue;
-      }
-      const kind = h & 3;
-      let value: unknown;
-      if (this.acc !== null) {
-        this.append(r.bytes.subarray(off, off + len));
-        const whole = this.acc.subarray(0, this.accLen);
-        this.acc = null;
-        this.accLen = 0;
-        value = kind === K_DATA ? this.codec.read(new DataView(whole.buffer, whole.byteOffset, whole.length), whole, 0, whole.length) : fromUtf8.decode(whole);
-      } else if (kind === K_DATA) {
-        value = this.codec.read(r.view, r.bytes, off, len);
-      } else {
-        value = (h & F_NOGROUP) !== 0 ? undefined : fromUtf8.decode(r.bytes.subarray(off, off + len));
-      }
-      r.consume(len, true);
-      this.notify();
-      return this.io.make(KINDS[kind], value);
-    }
-  }
-
-  private append(part: Uint8Array): void {
-    const need = this.accLen + part.length;
-    if (this.acc === null || this.acc.length < need) {
-      const next = new Uint8Array(Math.max(need, this.acc === null ? 0 : this.acc.length * 2));
-      if (this.acc !== null) next.set(this.acc.subarray(0, this.accLen));
-      this.acc = next;
-    }
-    this.acc.set(part, this.accLen);
-    this.accLen = need;
-  }
-
-  private notify(): void {
-    if (this.r.takeTxWaiting()) this.host.ring(this.peer);
-  }
-
-  /**
-   * Something for a waiting receiver: a whole record or the close. Fragments met on the way
-   * are taken into the reassembly buffer here (making room for the sender) without waking
-   * the box, which would find nothing to receive.
-   */
-  private ready(): boolean {
-    const r = this.r;
-    while (r.hasRecord()) {
-      const h = r.peekHeader();
-      if ((h & F_FRAG) === 0) return true;
-      const off = r.payloadOffset;
-      const len = h >>> 4;
-      this.append(r.bytes.subarray(off, off + len));
-      r.consume(len, false);
-      this.notify();
-    }
-    // Whole IPs by the IP counter, which the writer publishes after the bytes: what
-    // `size` says, so that a fan-in never sees "ready" with a size of 0.
-    return r.available() > 0 || r.senderClosed;
-  }
-
-  waitNonEmpty(waiter: Waiter): void {
-    if (this.ready()) {
-      waiter.wake();
-      return;
-    }
-    this.waiter = waiter;
-    this.r.setRxWaiting();
-    if (this.ready()) {
-      this.r.clearRxWaiting();
-      this.waiter = null;
-      waiter.wake();
-      return;
-    }
-    if (!this.watching) {
-      this.watching = true;
-      this.host.watch(this);
-    }
-  }
-
-  poll(): boolean {
-    const wt = this.waiter;
-    if (wt === null) {
-      this.watching = false;
-      return true;
-    }
-    if (!this.ready()) {
-      this.r.setRxWaiting();
-      if (!this.ready()) return false;
-    }
-    this.r.clearRxWaiting();
-    this.waiter = null;
-    this.watching = false;
-    wt.wake();
-    return true;
-  }
-
-  closeReceiver(): number {
-    if (this.discardedAtClose >= 0) return 0;
-    this.r.close();
-    const n = this.r.discardAll();
-    this.acc = null;
-    this.discardedAtClose = n;
-    // A sender blocked on "full" must learn that its sends now fail.
-    this.r.takeTxWaiting();
-    this.host.ring(this.peer);
-    return n;
-  }
-}
+export { RingReceiveEnd } from './ring-receive.ts';

@@ -69,6 +69,7 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
   for (const iip of graph.iips) noteIndex(iip.to);
 
   const wire = part ? new Wiring(part, sched) : null;
+  const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const node of graph.nodes) {
     if (part && part.placement.get(node.id) !== part.worker) continue;
     const comp = resolve(node);
@@ -120,7 +121,10 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     capacity ||= defaultCapacity;
     const isLocal = (node: string) => !part || part.placement.get(node) === part.worker;
     const queueOf = (edge: Graph['edges'][number]) => (part ? (edge.metadata.queue as string | undefined) : undefined);
-    const local = edges.filter(({ edge }) => isLocal(edge.from.node) && queueOf(edge) === undefined);
+    const mergeOf = (edge: Graph['edges'][number]) => (part ? (edge.metadata.merge as string | undefined) : undefined);
+    // Edges that stay in this thread: local senders, except shared queues and ordered outputs.
+    const inThread = (edge: Graph['edges'][number]) => isLocal(edge.from.node) && queueOf(edge) === undefined && mergeOf(edge) === undefined;
+    const local = edges.filter(({ edge }) => inThread(edge));
     const from: OutPortBase[] = [];
     let conn: LocalConnection<Packet> | null = null;
     if (local.length > 0 && isLocal(to.box.label)) {
@@ -140,18 +144,25 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
         }
         continue;
       }
-      if (conn !== null) src.attach(conn);
-      else src.attach(wire!.sendEnd(index, src, to));
+      if (conn !== null && inThread(edge)) src.attach(conn);
+      else src.attach(wire!.sendEnd(index, src, to, mergeOf(edge) === undefined ? null : wire!.tagOf(edge.from.node)));
       src.to = to;
     }
     to.from = from.length === 1 ? from[0] : from;
     if (!isLocal(to.box.label)) continue;
-    const remote = edges
-      .filter(({ edge }) => !isLocal(edge.from.node) || queueOf(edge) !== undefined)
-      .map(({ edge, index }) => {
-        const queue = queueOf(edge);
-        return queue === undefined ? wire!.receiveEnd(index, edge) : wire!.queueReceiveEnd(queue, edge);
-      });
+    const remote: InConnection<Packet>[] = [];
+    const merges = new Map<string, { edge: Graph['edges'][number]; index: number }[]>();
+    for (const { edge, index } of edges) {
+      if (inThread(edge)) continue;
+      const queue = queueOf(edge);
+      const merge = mergeOf(edge);
+      if (merge !== undefined) {
+        const list = merges.get(merge);
+        if (list) list.push({ edge, index });
+        else merges.set(merge, [{ edge, index }]);
+      } else remote.push(queue === undefined ? wire!.receiveEnd(index, edge) : wire!.queueReceiveEnd(queue, edge, nodeById.get(edge.to.node)!));
+    }
+    for (const list of merges.values()) remote.push(wire!.orderedMerge(list));
     to.conn = joinSources(conn, remote);
     connections.push({ conn: to.conn, to });
   }

@@ -12,7 +12,10 @@
  * replicas stay there: useful for concurrency of async boxes, not for parallelism).
  *
  * A replica must not depend on state kept between IPs: which replica gets an IP is a race.
- * Output order across replicas is not kept.
+ * Output order across replicas is not kept, unless the node says `ordered`: then each edge out
+ * of the replicas carries `metadata.merge` (one key per original edge), `order` (the node) and
+ * `replica` (its number), and the receiving side merges them back into input order
+ * (connection/ordered-merge.ts). An ordered node has exactly one input edge.
  */
 import { WeftError } from '../errors.ts';
 import type { Edge, Graph, IIP, Node } from '../graph/graph.ts';
@@ -34,6 +37,14 @@ export function replicasOf(node: Node, workers: number): number {
 
 export const replicaId = (node: string, k: number) => `${node}#${k}`;
 
+/** `metadata.ordered`: true, or the text 'true' from `.fbp`. */
+export function isOrdered(node: Node): boolean {
+  const o = node.metadata.ordered;
+  if (o === undefined || o === false || o === 'false') return false;
+  if (o === true || o === 'true') return true;
+  throw new WeftError('E_USAGE', `node ${node.id}: metadata ordered must be true or false, got ${JSON.stringify(o)}`);
+}
+
 /** Rewrite parallel nodes into replicas. Returns the graph unchanged when there are none. */
 export function expandParallel(graph: Graph, workers: number): Graph {
   const count = new Map<string, number>();
@@ -43,6 +54,7 @@ export function expandParallel(graph: Graph, workers: number): Graph {
   }
   if (count.size === 0) return graph;
   const ids = new Set(graph.nodes.map((n) => n.id));
+  const ordered = new Set<string>();
   const nodes: Node[] = [];
   for (const n of graph.nodes) {
     const r = count.get(n.id);
@@ -55,7 +67,14 @@ export function expandParallel(graph: Graph, workers: number): Graph {
       const id = replicaId(n.id, k);
       if (ids.has(id)) throw new WeftError('E_USAGE', `node ${n.id} is parallel, and its replica name ${id} is already a node`);
       const { parallel: _p, ...metadata } = n.metadata;
-      nodes.push({ ...n, id, metadata: { ...metadata, worker: pinned ?? (k - 1) % workers, replicaOf: n.id } });
+      nodes.push({ ...n, id, metadata: { ...metadata, worker: pinned ?? (k - 1) % workers, replicaOf: n.id, replica: k - 1 } });
+    }
+    if (isOrdered(n)) {
+      const inputs = graph.edges.filter((e) => e.to.node === n.id);
+      if (inputs.length !== 1) {
+        throw new WeftError('E_USAGE', `node ${n.id} is parallel and ordered: it needs exactly one input edge (it has ${inputs.length}), so that its inputs have one order to restore`);
+      }
+      ordered.add(n.id);
     }
   }
   const fan = (node: string): string[] => {
@@ -66,11 +85,16 @@ export function expandParallel(graph: Graph, workers: number): Graph {
   graph.edges.forEach((e, index) => {
     const froms = fan(e.from.node);
     const tos = fan(e.to.node);
-    for (const f of froms) {
+    if (ordered.has(e.from.node) && tos.length > 1) {
+      throw new WeftError('E_USAGE', `${e.from.node} -> ${e.to.node}: an ordered parallel node cannot feed a parallel node directly; put a box between them`);
+    }
+    froms.forEach((f, k) => {
       // One queue per producer: replicas feeding replicas give each producer its own queue.
       const queue = tos.length > 1 ? { queue: `q${index}:${f}` } : {};
-      for (const t of tos) edges.push({ ...e, from: { ...e.from, node: f }, to: { ...e.to, node: t }, metadata: { ...e.metadata, ...queue } });
-    }
+      // Outputs of an ordered node meet again in one merge per original edge.
+      const merge = ordered.has(e.from.node) ? { merge: `m${index}`, order: e.from.node, replica: k } : {};
+      for (const t of tos) edges.push({ ...e, from: { ...e.from, node: f }, to: { ...e.to, node: t }, metadata: { ...e.metadata, ...queue, ...merge } });
+    });
   });
   const iips: IIP[] = [];
   for (const iip of graph.iips) for (const t of fan(iip.to.node)) iips.push({ ...iip, to: { ...iip.to, node: t } });

@@ -12,9 +12,10 @@
 import type { InConnection } from '../connection/connection.ts';
 import { FanIn } from '../connection/fan-in.ts';
 import type { LocalConnection } from '../connection/local-queue.ts';
+import { OrderedMerge } from '../connection/ordered-merge.ts';
 import { QueueReceiveEnd, QueueSendEnd } from '../connection/shared-queue.ts';
 import { RingReceiveEnd, RingSendEnd, type PacketIO, type RingHost } from '../connection/shared-ring.ts';
-import { formatEdge, type Edge, type PortRef } from '../graph/graph.ts';
+import { formatEdge, type Edge, type Node, type PortRef } from '../graph/graph.ts';
 import type { Packet } from '../ip/ip.ts';
 import type { Box } from '../scheduler/box.ts';
 import { READY } from '../scheduler/box.ts';
@@ -22,6 +23,7 @@ import { InPortImpl, OutPortBase } from '../scheduler/ports.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import { codecFor, type ValueLayout } from '../shm/codec.ts';
 import type { QueueInit } from '../shm/mpmc.ts';
+import { MergeView, ReplicaState } from '../shm/order.ts';
 import type { RingInit } from '../shm/ring.ts';
 
 /** One worker's share of a network. */
@@ -33,6 +35,8 @@ export interface Part {
   rings: ReadonlyMap<number, { init: RingInit; layout: ValueLayout }>;
   /** Shared queues feeding parallel replicas, by the edges' `metadata.queue` key. */
   queues: ReadonlyMap<string, { init: QueueInit; layout: ValueLayout }>;
+  /** Order state of each ordered parallel node, by node id. */
+  orders: ReadonlyMap<string, SharedArrayBuffer>;
   workers: number;
   host: RingHost;
 }
@@ -102,11 +106,11 @@ export class Wiring {
   }
 
   /** The sending side of a cross-worker edge, on this worker. */
-  sendEnd(index: number, src: OutPortBase, to: InPortImpl): RingSendEnd<Packet> {
+  sendEnd(index: number, src: OutPortBase, to: InPortImpl, tag: { seq: number } | null = null): RingSendEnd<Packet> {
     const edge = { from: { node: src.box.label, port: src.name }, to: { node: to.box.label, port: to.name } };
     const { init, layout } = this.ring(index, edge);
     const peer = this.part.placement.get(to.box.label)!;
-    return this.sent(new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`), this.io, this.part.host, peer));
+    return this.sent(new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`), this.io, this.part.host, peer, tag));
   }
 
   private queue(key: string): { init: QueueInit; layout: ValueLayout } {
@@ -122,11 +126,32 @@ export class Wiring {
     return this.sent(new QueueSendEnd(init, codecFor(layout, where, false), this.io, this.part.host, this.part.workers, where));
   }
 
-  /** One replica's side of a shared queue. */
-  queueReceiveEnd(key: string, edge: Edge): QueueReceiveEnd<Packet> {
+  /** One replica's side of a shared queue (with its order state when the node is ordered). */
+  queueReceiveEnd(key: string, edge: Edge, replica: Node): QueueReceiveEnd<Packet> {
     const { init, layout } = this.queue(key);
     const producer = this.part.placement.get(edge.from.node)!;
-    return this.got(new QueueReceiveEnd(init, codecFor(layout, formatEdge(edge), false), this.io, this.part.host, this.part.worker, producer));
+    const of = replica.metadata.replicaOf as string | undefined;
+    const sab = of === undefined ? undefined : this.part.orders.get(of);
+    const order = sab === undefined ? null : { state: new ReplicaState(sab, replica.metadata.replica as number, this.part.workers), tag: this.tagOf(replica.id) };
+    return this.got(new QueueReceiveEnd(init, codecFor(layout, formatEdge(edge), false), this.io, this.part.host, this.part.worker, producer, order));
+  }
+
+  private readonly tags = new Map<string, { seq: number }>();
+  /** The current input number of a replica, shared by its queue end and its output rings. */
+  tagOf(replica: string): { seq: number } {
+    let t = this.tags.get(replica);
+    if (t === undefined) this.tags.set(replica, (t = { seq: 0 }));
+    return t;
+  }
+
+  /** The merge of an ordered node's outputs into one in-port: one ring per replica. */
+  orderedMerge(edges: { edge: Edge; index: number }[]): OrderedMerge<Packet> {
+    const node = edges[0].edge.metadata.order as string;
+    const sab = this.part.orders.get(node);
+    if (sab === undefined) throw new Error(`internal: no order state for ${node}`);
+    const sources: RingReceiveEnd<Packet>[] = [];
+    for (const { edge, index } of edges) sources[edge.metadata.replica as number] = this.receiveEnd(index, edge);
+    return new OrderedMerge(sources, new MergeView(sab), this.part.host, this.part.worker);
   }
 
   /** The receiving side of a cross-worker edge, on this worker. */

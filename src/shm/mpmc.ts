@@ -10,7 +10,8 @@
  *   [48] txWaiting (the producer wants a doorbell when a slot frees)
  *   [64 + w] rxWaiting of worker w (a consumer there wants a doorbell when a record arrives)
  *   slots from byte SLOTS_AT: `slots` (a power of two) slots of `slotBytes` bytes each:
- *     Int32 seq, Int32 header (kind | flags | len << 4), Int32 span, Int32 spare, payload.
+ *     Int32 seq, Int32 header (kind | flags | len << 5, as in ring.ts), Int32 span, Int32 count
+ *     (the record's number in the stream: 0, 1, 2, ...), payload.
  *
  * Protocol (bounded queue with a sequence word per slot): slot p & mask is free for
  * position p when seq == p; the producer writes it and stores seq = p + 1 (published); the
@@ -20,9 +21,11 @@
  * first slot is published last, so a consumer that sees it sees the whole record. Positions
  * are Int32 and wrap; every comparison is on differences.
  *
- * The position of a record's first slot is its sequence number in the stream: strictly
- * increasing per queue, which is what restores order downstream of parallel replicas.
+ * Each record carries its number in the stream (0, 1, 2, ...; padding has none): consumers
+ * take records in that order, which is what restores order downstream of parallel replicas.
  */
+
+import { LEN_SHIFT } from './ring.ts';
 
 export const SLOTS_AT = 512;
 const TAIL = 0;
@@ -114,14 +117,14 @@ export class QueueProducer extends QueueBase {
 
   /**
    * Publish a record: `write(offset, chunkStart, chunkLen)` copies each slot's part of the
-   * payload. Call only after hasRoom(spanOf(len)). Returns the record's sequence number.
+   * payload. Call only after hasRoom(spanOf(len)). Returns the record's number.
    */
   publish(kind: number, flags: number, len: number, write: (offset: number, from: number, n: number) => void): number {
     const span = this.spanOf(len);
     const toEnd = this.slots - (this.tail & this.mask);
     if (span > toEnd) {
       // Padding record to the end of the slots: consumers skip it.
-      this.put(this.tail, 0, 0, 0, toEnd);
+      this.put(this.tail, 0, toEnd, -1);
       this.tail = (this.tail + toEnd) | 0;
     }
     const start = this.tail;
@@ -131,16 +134,21 @@ export class QueueProducer extends QueueBase {
       Atomics.store(this.words, this.seqIndex(p), (p + 1) | 0);
     }
     write(this.payloadAt(start), 0, Math.min(this.payload, len));
-    this.put(start, kind | flags | (len << 4), span, 0, span);
+    const n = this.count;
+    this.count = (n + 1) | 0;
+    this.put(start, kind | flags | (len << LEN_SHIFT), span, n);
     this.tail = (start + span) | 0;
     Atomics.store(this.words, TAIL, this.tail);
-    return start;
+    return n;
   }
+  /** Records published so far: the next record's number. */
+  private count = 0;
 
-  private put(pos: number, header: number, span: number, _spare: number, occupied: number): void {
+  private put(pos: number, header: number, span: number, count: number): void {
     const si = this.seqIndex(pos);
     this.words[si + 1] = header;
-    this.words[si + 2] = occupied || span;
+    this.words[si + 2] = span;
+    this.words[si + 3] = count;
     Atomics.store(this.words, si, (pos + 1) | 0);
   }
 
@@ -163,7 +171,10 @@ export class QueueProducer extends QueueBase {
 
 /** What a consumer took: where the payload is (or the copy of a multi-slot one). */
 export interface Taken {
+  /** The record's number in the stream (0, 1, 2, ...: what orders a parallel node's outputs). */
   seq: number;
+  /** Its first slot's position. */
+  pos: number;
   header: number;
   /** The payload when it spanned several slots (copied out), else null: read at `offset`. */
   copy: Uint8Array | null;
@@ -171,7 +182,7 @@ export interface Taken {
 }
 
 export class QueueConsumer extends QueueBase {
-  private readonly taken: Taken = { seq: 0, header: 0, copy: null, offset: 0 };
+  private readonly taken: Taken = { seq: 0, pos: 0, header: 0, copy: null, offset: 0 };
 
   /**
    * Take the next record, or return null when there is none now. The payload must be read
@@ -194,9 +205,10 @@ export class QueueConsumer extends QueueBase {
         continue;
       }
       const t = this.taken;
-      t.seq = h;
+      t.pos = h;
+      t.seq = w[si + 3];
       t.header = header;
-      const len = header >>> 4;
+      const len = header >>> LEN_SHIFT;
       if (span === 1) {
         t.copy = null;
         t.offset = this.payloadAt(h);
@@ -217,7 +229,7 @@ export class QueueConsumer extends QueueBase {
   private pendingSpan = 0;
 
   /** Free the slots of the record taken last (or of `span` slots at `pos`). */
-  release(pos = this.taken.seq, span = this.pendingSpan): void {
+  release(pos = this.taken.pos, span = this.pendingSpan): void {
     for (let i = 0; i < span; i++) {
       const p = (pos + i) | 0;
       Atomics.store(this.words, this.seqIndex(p), (p + this.slots) | 0);

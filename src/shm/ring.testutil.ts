@@ -4,7 +4,7 @@
  * by bytes derived from it; the reader checks both (sequence and canary).
  */
 import { rng } from '../../test/helpers/rng.ts';
-import { RingReader, RingWriter, K_DATA, type RingInit } from './ring.ts';
+import { RingReader, RingWriter, K_DATA, LEN_SHIFT, type RingInit } from './ring.ts';
 
 export function lengthOf(seed: number, i: number, maxLen: number): number {
   const r = rng(seed * 1000003 + i);
@@ -29,7 +29,7 @@ export function readRecord(r: RingReader, seq: number, len: number): boolean {
   if (!r.hasRecord()) return false;
   const h = r.peekHeader();
   const off = r.payloadOffset;
-  const got = h >>> 4;
+  const got = h >>> LEN_SHIFT;
   if ((h & 3) !== K_DATA) throw new Error(`record ${seq}: kind ${h & 3}`);
   if (got !== len) throw new Error(`record ${seq}: length ${got}, expected ${len}`);
   const s = r.view.getUint32(off, true);

@@ -11,7 +11,7 @@
  *          [48] txWaiting: the writer is blocked on "full" and wants a doorbell
  *   256  data: `size` bytes, a power of two; records are 4-byte aligned.
  *
- * A record is a 4-byte header then the payload, padded to 4: header = kind | flags | len << 4.
+ * A record is a 4-byte header then the payload, padded to 4: header = kind | flags | len << 5.
  * A header of 0 is padding: the rest of the data area up to its end is skipped (a record never
  * wraps; every real record has a kind of 1..3, so its header is never 0). FRAG marks a fragment of a record too large to sit in the ring whole; the last
  * fragment has no FRAG bit. Only whole records count as IPs (tailIps moves at the last one).
@@ -38,6 +38,10 @@ export const K_CLOSE = 3;
 export const F_FRAG = 4;
 /** Flag: a bracket without a group name (undefined, as opposed to ''). */
 export const F_NOGROUP = 8;
+/** Flag: the payload starts with a u32 sequence number (outputs of an ordered parallel node). */
+export const F_SEQ = 16;
+/** The payload length sits above the kind and flag bits. */
+export const LEN_SHIFT = 5;
 
 const TAIL_BYTES = 0;
 const TAIL_IPS = 1;
@@ -148,7 +152,7 @@ export class RingWriter extends RingBase {
   /** Publish the record reserved last. `whole`: it ends an IP (not a non-final fragment). */
   commit(kind: number, flags: number, len: number, whole: boolean): void {
     const off = this.tailBytes & this.mask;
-    this.i32[off >> 2] = kind | flags | (len << 4);
+    this.i32[off >> 2] = kind | flags | (len << LEN_SHIFT);
     this.tailBytes = (this.tailBytes + 4 + pad4(len)) >>> 0;
     Atomics.store(this.ctl, TAIL_BYTES, this.tailBytes | 0);
     if (whole) {

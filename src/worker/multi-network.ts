@@ -24,7 +24,8 @@ import { DEFAULT_CAPACITY, STOP_GRACE_MS } from '../scheduler/tuning.ts';
 import { createDoorbells } from '../shm/doorbell.ts';
 import { createQueue, type QueueInit } from '../shm/mpmc.ts';
 import { createRing } from '../shm/ring.ts';
-import { expandParallel } from '../network/parallel.ts';
+import { expandParallel, isOrdered } from '../network/parallel.ts';
+import { createOrderState } from '../shm/order.ts';
 import { codecFor, edgeLayout, type ValueLayout } from '../shm/codec.ts';
 import { BEAT_STRIDE, DEFAULT_WATCHDOG_MS, Watchdog, type WatchedBox } from './watchdog.ts';
 import { nodeTimeout } from '../network/build.ts';
@@ -125,7 +126,8 @@ export class MultiNetwork {
         queues.set(key, { init: createQueue(capacity, fixed >= 0 ? fixed : QUEUE_SLOT_PAYLOAD, replicas.get(key)!), layout });
         return;
       }
-      if (where.get(e.from.node) === where.get(e.to.node)) return;
+      // An ordered node's outputs always go through rings (they carry input numbers).
+      if (where.get(e.from.node) === where.get(e.to.node) && e.metadata.merge === undefined) return;
       const layout = this.layoutOfEdge(e);
       const fixed = codecFor(layout, formatEdge(e)).fixedSize;
       const capacity = e.capacity ?? this.opts.capacity ?? DEFAULT_CAPACITY;
@@ -137,7 +139,13 @@ export class MultiNetwork {
     const options = { capacity, checked, timing, budget };
     const placement = [...where.entries()];
     const q = [...queues.entries()];
-    return Array.from({ length: n }, (_, worker) => ({ worker, workers: n, graph: this.graph, placement, rings, queues: q, doorbells, beats, components, options }));
+    const replicasOf = new Map<string, number>();
+    for (const node of this.graph.nodes) {
+      const of = node.metadata.replicaOf as string | undefined;
+      if (of !== undefined && isOrdered(node)) replicasOf.set(of, (replicasOf.get(of) ?? 0) + 1);
+    }
+    const orders: [string, SharedArrayBuffer][] = [...replicasOf].map(([id, k]) => [id, createOrderState(k)]);
+    return Array.from({ length: n }, (_, worker) => ({ worker, workers: n, graph: this.graph, placement, rings, queues: q, orders, doorbells, beats, components, options }));
   }
 
   private hosted(w: number): string[] {

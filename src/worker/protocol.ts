@@ -27,6 +27,8 @@ export interface WorkerInit {
   placement: [string, number][];
   rings: [number, { init: RingInit; layout: ValueLayout }][];
   queues: [string, { init: QueueInit; layout: ValueLayout }][];
+  /** Order state of each ordered parallel node (shm/order.ts), by node id. */
+  orders: [string, SharedArrayBuffer][];
   doorbells: SharedArrayBuffer;
   /** Heartbeats for the watchdog: BEAT_STRIDE Int32 words per worker. */
   beats: SharedArrayBuffer;

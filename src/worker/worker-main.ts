@@ -62,7 +62,7 @@ async function build() {
       return e.component;
     },
     { ...init.options, stdout },
-    { worker: init.worker, workers: init.workers, placement: new Map(init.placement), rings: new Map(init.rings), queues: new Map(init.queues), host },
+    { worker: init.worker, workers: init.workers, placement: new Map(init.placement), rings: new Map(init.rings), queues: new Map(init.queues), orders: new Map(init.orders), host },
   );
   built.sched.external = host;
   built.sched.beat = new Int32Array(init.beats);
