@@ -85,6 +85,13 @@ export class FanIn<P> implements InConnection<P>, Waiter {
       if (s.closed && s.size === 0) continue;
       s.waitNonEmpty(this);
     }
+    // A source on another thread may have published or closed between the check above and
+    // its registration, after which it has nobody to wake: look once more.
+    if (this.waiter !== null && (this.size > 0 || this.closed)) {
+      const w = this.waiter;
+      this.waiter = null;
+      w.wake();
+    }
   }
 
   /** Waiter: one of the sources moved. */

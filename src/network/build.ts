@@ -106,8 +106,10 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
 
   // Connections, one per target element (see wire.ts for the parts that cross workers).
   const byTarget = new Map<InPortImpl, { edge: Graph['edges'][number]; index: number }[]>();
-  graph.edges.forEach((e, index) => {
+  const edgeIndex = part?.edgeIndex;
+  graph.edges.forEach((e, k) => {
     if (part && part.placement.get(e.to.node) !== part.worker && part.placement.get(e.from.node) !== part.worker) return;
+    const index = edgeIndex === undefined ? k : edgeIndex[k];
     const to = element<InPortImpl>('inView', e.to);
     const list = byTarget.get(to);
     if (list) list.push({ edge: e, index });

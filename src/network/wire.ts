@@ -31,7 +31,12 @@ export interface Part {
   worker: number;
   /** Node id → worker. */
   placement: ReadonlyMap<string, number>;
-  /** Rings of the edges that cross workers, by index into graph.edges. */
+  /**
+   * When the graph given to build is a share of a larger one: the index of each of its edges
+   * in the whole graph (rings are named by those). Absent: the same graph.
+   */
+  edgeIndex?: readonly number[];
+  /** Rings of the edges that cross workers, by index into the whole graph's edges. */
   rings: ReadonlyMap<number, { init: RingInit; layout: ValueLayout }>;
   /** Shared queues feeding parallel replicas, by the edges' `metadata.queue` key. */
   queues: ReadonlyMap<string, { init: QueueInit; layout: ValueLayout }>;

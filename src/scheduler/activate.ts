@@ -206,6 +206,12 @@ function runNonLooper(box: Box): void {
       conn.waitNonEmpty(box);
       return;
     }
+    if (conn.size > 0) {
+      // A sender on another thread published and closed after the last tryReceive.
+      box.status = READY;
+      box.sched.enqueue(box);
+      return;
+    }
   } else {
     for (let i = 0; i < n; i++) {
       const c = streams[i].conn!;
@@ -239,7 +245,8 @@ function startNonLooper(box: Box): boolean {
     if (name in ctx.params) continue;
     const decl = comp.inPorts[name];
     if (p.conn !== null) {
-      const ip = p.conn.tryReceive();
+      let ip = p.conn.tryReceive();
+      if (ip === undefined && p.conn.closed) ip = p.conn.tryReceive(); // published, then closed
       if (ip !== undefined) {
         box.ipsIn++;
         box.sched.totals.dropped++;

@@ -72,13 +72,19 @@ export class InPortImpl implements InPort<unknown> {
     const c = this.conn;
     const box = this.box;
     if (c !== null) {
-      const ip = c.tryReceive();
-      if (ip !== undefined) {
-        if (box.checked) acquireChecked(box, ip);
-        box.ipsIn++;
-        return ip;
+      let ip = c.tryReceive();
+      if (ip === undefined) {
+        if (this.closedByBox) return null;
+        if (!c.closed) return undefined;
+        // Closed: but a sender on another thread may have published its last IP and closed
+        // after the tryReceive above. Closing follows the last publication, so one more try
+        // after seeing `closed` finds whatever is left.
+        ip = c.tryReceive();
+        if (ip === undefined) return null;
       }
-      return c.closed || this.closedByBox ? null : undefined;
+      if (box.checked) acquireChecked(box, ip);
+      box.ipsIn++;
+      return ip;
     }
     const iip = this.iip;
     if (iip !== null && iip.activation !== box.activationId) {

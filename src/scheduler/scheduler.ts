@@ -24,55 +24,9 @@ import { activate } from './activate.ts';
 import { Box, BLOCKED, DONE, LooperState, READY, RUNNING } from './box.ts';
 import { watchTimeouts } from './timeouts.ts';
 import { DEFAULT_BUDGET, YIELD_INTERVAL_MS } from './tuning.ts';
+import type { External, HotTotals, Outcome, SchedulerOptions, Totals } from './types.ts';
 
-export interface SchedulerOptions {
-  /** Ownership checks (default true). */
-  checked?: boolean;
-  /** Measure time spent per box (default false; the counters are always kept). */
-  timing?: boolean;
-  /** Port operations per activation (default DEFAULT_BUDGET). */
-  budget?: number;
-  stdout?: TextSink;
-}
-
-/**
- * Counts kept on the hot path. `sent` and `received` are not here: they are the sums of the
- * boxes' ipsOut / ipsIn (see allTotals()), so no port operation pays for a second counter.
- * `dropped` counts explicit drops, sends to closed ports and IPs discarded by an early close;
- * in checked mode it also counts the received IPs a non-looper did not pass on. Unchecked
- * mode tracks no ownership, so it cannot tell those apart and does not count them.
- */
-export interface HotTotals {
-  created: number;
-  dropped: number;
-}
-
-export interface Totals extends HotTotals {
-  sent: number;
-  received: number;
-}
-
-export type Outcome =
-  | { kind: 'finished' }
-  | { kind: 'failed'; box: Box | null; error: unknown }
-  | { kind: 'quiescent' } // live boxes remain, none can progress: the caller decides (deadlock)
-  | { kind: 'stopped'; reason: string }
-  /** The process ran out of work while loopers were still running: they await promises
-   * that nothing can settle. */
-  | { kind: 'stalled'; boxes: Box[] };
-
-/**
- * What a worker thread adds to its scheduler: connection ends that other threads move, and a
- * doorbell to sleep on. `poll` runs every turn (one shared-memory load when nothing moved);
- * `park(idle)` sleeps until another thread rings (idle: no looper is running either, so this
- * worker has nothing left to do on its own); `resumed` ends a busy park that the worker's own
- * loopers ended.
- */
-export interface External {
-  poll(): void;
-  park(idle: boolean): Promise<void>;
-  resumed(): void;
-}
+export type { External, HotTotals, Outcome, SchedulerOptions, Totals } from './types.ts';
 
 const now = () => performance.now();
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -96,6 +50,8 @@ export class Scheduler {
   stopped = false;
   outcome: Outcome | null = null;
   private idleWake: (() => void) | null = null;
+  /** The loop sleeps in an idle park (see enqueue). */
+  private parkedIdle = false;
   /** Set on a worker thread: connection ends that other threads move (see External). */
   external: External | null = null;
   /**
@@ -134,6 +90,12 @@ export class Scheduler {
     if (w !== null) {
       this.idleWake = null;
       w();
+    } else if (this.parkedIdle) {
+      // Enqueued from this thread's event loop while the scheduler sleeps idle: a busy park
+      // that lost its race polled its watched ends late, or a handler settled. Ring our own
+      // bell, which also counts this worker active again before anyone can judge quiescence.
+      this.parkedIdle = false;
+      this.external!.wake();
     }
   }
 
@@ -241,7 +203,12 @@ export class Scheduler {
       }
       if (ext !== null) {
         // Part of a network of workers: only the main thread can tell the end or a deadlock.
-        await ext.park(true);
+        this.parkedIdle = true;
+        try {
+          await ext.park(true);
+        } finally {
+          this.parkedIdle = false;
+        }
         continue;
       }
       if (this.live === 0) this.settle({ kind: 'finished' });

@@ -80,4 +80,8 @@ export class WorkerHost implements RingHost, External {
   resumed(): void {
     this.parker.resumeFromBusy();
   }
+
+  wake(): void {
+    this.parker.wakeSelf();
+  }
 }

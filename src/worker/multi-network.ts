@@ -11,25 +11,20 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TextSink } from '../component/define.ts';
-import type { PortDecl } from '../component/port.ts';
-import { layoutOf } from '../component/port.ts';
 import { WeftError } from '../errors.ts';
-import { formatEdge, type Graph } from '../graph/graph.ts';
+import type { Graph } from '../graph/graph.ts';
 import type { BuildOptions } from '../network/build.ts';
 import { EXIT_CODES, type BoxFailure, type NetworkStats, type RunResult, type RunStatus } from '../network/network.ts';
 import type { Registry } from '../network/registry.ts';
 import { deadlockReport, type DeadlockReport, type WaitInfo } from '../network/termination.ts';
 import { place, type Placement } from '../placement/placement.ts';
-import { DEFAULT_CAPACITY, STOP_GRACE_MS } from '../scheduler/tuning.ts';
-import { createDoorbells } from '../shm/doorbell.ts';
-import { createQueue, type QueueInit } from '../shm/mpmc.ts';
-import { createRing } from '../shm/ring.ts';
-import { expandParallel, isOrdered } from '../network/parallel.ts';
-import { createOrderState } from '../shm/order.ts';
-import { codecFor, edgeLayout, type ValueLayout } from '../shm/codec.ts';
+import { STOP_GRACE_MS } from '../scheduler/tuning.ts';
+import { activeWorkers } from '../shm/doorbell.ts';
+import { expandParallel } from '../network/parallel.ts';
 import { BEAT_STRIDE, DEFAULT_WATCHDOG_MS, Watchdog, type WatchedBox } from './watchdog.ts';
 import { nodeTimeout } from '../network/build.ts';
-import type { Activity, FromWorker, ToWorker, WireFailure, WireResult, WorkerInit } from './protocol.ts';
+import { workerInits } from './shares.ts';
+import type { Activity, FromWorker, ToWorker, WireFailure, WireResult } from './protocol.ts';
 
 export const defaultWorkers = () => availableParallelism();
 
@@ -42,17 +37,8 @@ export interface MultiOptions extends BuildOptions {
   onWarning?: (text: string) => void;
 }
 
-/** Payload bytes per slot of a shared queue carrying encoded values (larger ones span slots). */
-const QUEUE_SLOT_PAYLOAD = 240;
-
 const BOOT = new URL('./boot.mjs', import.meta.url);
 const ENTRY = new URL('./worker-main.ts', import.meta.url).href;
-
-/** Ring data bytes for a connection: room for `capacity` records, and then some. */
-function ringBytes(capacity: number, fixed: number): number {
-  if (fixed >= 0) return Math.max(256, capacity * (4 + ((fixed + 3) & ~3)) * 2);
-  return Math.max(1 << 16, capacity * 256);
-}
 
 export class MultiNetwork {
   readonly placement: Placement;
@@ -96,70 +82,26 @@ export class MultiNetwork {
     return this.result;
   }
 
-  /** How values cross this edge: the in-port's machine type, else the out-port's, else msgpack. */
-  private layoutOfEdge(e: Graph['edges'][number]): ValueLayout {
-    const declOf = (node: string, side: 'inPorts' | 'outPorts', name: string): ValueLayout => {
-      const entry = this.registry.entry(this.graph.nodes.find((n) => n.id === node)!.component);
-      const decl = entry && entry.kind === 'component' ? (entry.component[side][name] as PortDecl | undefined) : undefined;
-      return decl ? layoutOf(decl) : { kind: 'any' };
-    };
-    return edgeLayout(declOf(e.from.node, 'outPorts', e.from.port), declOf(e.to.node, 'inPorts', e.to.port));
-  }
-
-  private inits(): WorkerInit[] {
-    const n = this.opts.workers;
-    const where = this.placement.worker;
-    const rings: WorkerInit['rings'] = [];
-    const queues = new Map<string, { init: QueueInit; layout: ValueLayout }>();
-    const replicas = new Map<string, number>();
-    for (const e of this.graph.edges) {
-      const key = e.metadata.queue as string | undefined;
-      if (key !== undefined) replicas.set(key, (replicas.get(key) ?? 0) + 1);
-    }
-    this.graph.edges.forEach((e, i) => {
-      const key = e.metadata.queue as string | undefined;
-      if (key !== undefined) {
-        if (queues.has(key)) return;
-        const layout = this.layoutOfEdge(e);
-        const fixed = codecFor(layout, formatEdge(e)).fixedSize;
-        const capacity = e.capacity ?? this.opts.capacity ?? DEFAULT_CAPACITY;
-        queues.set(key, { init: createQueue(capacity, fixed >= 0 ? fixed : QUEUE_SLOT_PAYLOAD, replicas.get(key)!), layout });
-        return;
-      }
-      // An ordered node's outputs always go through rings (they carry input numbers).
-      if (where.get(e.from.node) === where.get(e.to.node) && e.metadata.merge === undefined) return;
-      const layout = this.layoutOfEdge(e);
-      const fixed = codecFor(layout, formatEdge(e)).fixedSize;
-      const capacity = e.capacity ?? this.opts.capacity ?? DEFAULT_CAPACITY;
-      rings.push([i, { init: createRing(capacity, ringBytes(capacity, fixed)), layout }]);
-    });
-    const doorbells = createDoorbells(n);
-    const beats = this.beats;
-    const { capacity, checked, timing, budget, components } = this.opts;
-    const options = { capacity, checked, timing, budget };
-    const placement = [...where.entries()];
-    const q = [...queues.entries()];
-    const replicasOf = new Map<string, number>();
-    for (const node of this.graph.nodes) {
-      const of = node.metadata.replicaOf as string | undefined;
-      if (of !== undefined && isOrdered(node)) replicasOf.set(of, (replicasOf.get(of) ?? 0) + 1);
-    }
-    const orders: [string, SharedArrayBuffer][] = [...replicasOf].map(([id, k]) => [id, createOrderState(k)]);
-    return Array.from({ length: n }, (_, worker) => ({ worker, workers: n, graph: this.graph, placement, rings, queues: q, orders, doorbells, beats, components, options }));
-  }
-
   private hosted(w: number): string[] {
     return [...this.placement.worker.entries()].filter(([, k]) => k === w).map(([id]) => id);
   }
 
   private async runOnce(): Promise<RunResult> {
-    this.startedAt = performance.now();
-    const inits = this.inits();
+    const inits = workerInits(this.graph, this.placement.worker, this.registry, this.opts, this.beats);
     const n = inits.length;
     this.results = new Array(n).fill(null);
     let ready = 0;
-    let snapshots: ({ live: number; waits: WaitInfo[] } | null)[] = [];
+    let snapshots: ({ live: number; ready: number; waits: WaitInfo[] } | null)[] = [];
     let judging = false;
+    /** A worker reported quiescence again while a judgement was under way. */
+    let again = false;
+    const bells = new Int32Array(inits[0].doorbells);
+    const judge = () => {
+      judging = true;
+      again = false;
+      snapshots = new Array(n).fill(null);
+      broadcast({ t: 'snapshot' });
+    };
     let resolveAll!: () => void;
     const allDone = new Promise<void>((r) => (resolveAll = r));
     const exited = new Array(n).fill(false);
@@ -198,6 +140,8 @@ export class MultiNetwork {
         switch (m.t) {
           case 'ready':
             if (++ready === n && this.stopReason === null) {
+              // The network's time counts from here (worker start-up is not part of it).
+              this.startedAt = performance.now();
               broadcast({ t: 'start' });
               this.startWatchdog(inits[0].doorbells, (k) => {
                 broadcast({ t: 'stop', reason: 'failed' });
@@ -216,16 +160,21 @@ export class MultiNetwork {
             this.output(w, m.text, send);
             break;
           case 'quiescent':
-            if (judging || this.outcome !== null) break;
-            judging = true;
-            snapshots = new Array(n).fill(null);
-            broadcast({ t: 'snapshot' });
+            if (this.outcome !== null) break;
+            if (judging) again = true;
+            else judge();
             break;
           case 'snapshot': {
-            snapshots[w] = { live: m.live, waits: m.waits };
+            snapshots[w] = { live: m.live, ready: m.ready, waits: m.waits };
             this.lastActivity[w] = m.activity;
             if (!judging || snapshots.some((s) => s === null)) break;
             judging = false;
+            if (again || activeWorkers(bells) > 0 || snapshots.some((s) => s!.ready > 0)) {
+              // Stale: some worker woke while the snapshots were taken. Judge again once every
+              // worker is idle (its next quiescence message says so, unless it came already).
+              if (activeWorkers(bells) === 0 && this.outcome === null) judge();
+              break;
+            }
             const live = snapshots.reduce((a, s) => a + s!.live, 0);
             if (live === 0) broadcast({ t: 'finish' });
             else {
@@ -351,9 +300,10 @@ export class MultiNetwork {
       s.totals.sent += t.sent;
       s.totals.received += t.received;
       s.totals.dropped += t.dropped + r.lateDrops;
-      s.boxes.push(...r.stats.boxes);
+      // Loops, not push(...xs): a worker may report a million boxes.
+      for (const b of r.stats.boxes) s.boxes.push(b);
       if (r.worker) (s.workers ??= []).push(r.worker);
-      s.connections.push(...r.stats.connections);
+      for (const c of r.stats.connections) s.connections.push(c);
     }
     s.boxes.sort((a, b) => (order.get(a.box) ?? 0) - (order.get(b.box) ?? 0));
     if (this.watchdog !== null) s.hogs = [...this.watchdog.hogs.values()];

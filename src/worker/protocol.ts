@@ -22,8 +22,10 @@ import type { RingInit } from '../shm/ring.ts';
 export interface WorkerInit {
   worker: number;
   workers: number;
-  /** The flat, validated graph (every worker gets all of it and builds its own boxes). */
+  /** This worker's share of the flat, validated graph: its nodes, the edges that touch them, its IIPs. */
   graph: Graph;
+  /** For each of those edges, its index in the whole graph (which names its ring). */
+  edgeIndex: number[];
   placement: [string, number][];
   rings: [number, { init: RingInit; layout: ValueLayout }][];
   queues: [string, { init: QueueInit; layout: ValueLayout }][];
@@ -67,7 +69,7 @@ export type FromWorker =
   | { t: 'ready' }
   | { t: 'startup-error'; message: string; code?: string; stack?: string }
   | { t: 'quiescent' }
-  | { t: 'snapshot'; live: number; waits: WaitInfo[]; activity: Activity }
+  | { t: 'snapshot'; live: number; ready: number; waits: WaitInfo[]; activity: Activity }
   | { t: 'out'; text: string }
   | { t: 'result'; result: WireResult };
 

@@ -56,8 +56,9 @@ export class Watchdog {
   }
 
   start(): void {
-    const timeouts = this.boxes.flat().map((b) => b.timeoutMs).filter((t) => t > 0);
-    const every = Math.max(5, Math.min(this.thresholdMs, ...timeouts) / 4);
+    let shortest = this.thresholdMs;
+    for (const list of this.boxes) for (const b of list) if (b.timeoutMs > 0) shortest = Math.min(shortest, b.timeoutMs);
+    const every = Math.max(5, shortest / 4);
     const t0 = performance.now();
     this.since.fill(t0);
     this.timer = setInterval(() => this.tick(), every);
@@ -87,7 +88,7 @@ export class Watchdog {
       }
       const ms = now - this.since[w];
       const box = this.boxes[w][Atomics.load(this.beats, w * BEAT_STRIDE + 1)];
-      if (box === undefined) continue;
+      if (box === undefined) continue; // -1: building, starting or reporting, not a box
       if (ms >= this.thresholdMs) {
         const h = this.hogs.get(box.label) ?? { box: box.label, component: box.component, worker: w, ms: 0 };
         h.ms = Math.max(h.ms, Math.round(ms));

@@ -42,7 +42,8 @@ class OutputSink extends EventEmitter implements TextSink {
 
 async function build() {
   const registry = new Registry(builtins, init.components);
-  const mine = init.graph.nodes.filter((n) => init.placement.find(([id]) => id === n.id)?.[1] === init.worker);
+  const placement = new Map(init.placement);
+  const mine = init.graph.nodes.filter((n) => placement.get(n.id) === init.worker);
   for (const name of new Set(mine.map((n) => n.component))) {
     const e = await registry.load(name);
     if (!e || e.kind !== 'component') throw new WeftError('E_COMPONENT', `component ${name} could not be loaded in worker ${init.worker}`);
@@ -62,11 +63,13 @@ async function build() {
       return e.component;
     },
     { ...init.options, stdout },
-    { worker: init.worker, workers: init.workers, placement: new Map(init.placement), rings: new Map(init.rings), queues: new Map(init.queues), orders: new Map(init.orders), host },
+    { worker: init.worker, workers: init.workers, placement, edgeIndex: init.edgeIndex, rings: new Map(init.rings), queues: new Map(init.queues), orders: new Map(init.orders), host },
   );
   built.sched.external = host;
   built.sched.beat = new Int32Array(init.beats);
   built.sched.beatAt = init.worker * BEAT_STRIDE;
+  // No box yet: the watchdog does not count the build and start-up stretches against a box.
+  built.sched.beat[built.sched.beatAt + 1] = -1;
   return { built, host, stdout, net: new Network(built) };
 }
 
@@ -108,22 +111,27 @@ async function main(): Promise<void> {
     return;
   }
   const { built, host, stdout, net } = parts;
-  let startedAt = 0;
+  let startedAt = -1;
+  const begin = () => {
+    if (startedAt >= 0) return;
+    startedAt = performance.now();
+    void net.run().then((r) => {
+      built.sched.beat[built.sched.beatAt + 1] = -1; // gathering statistics is nobody's stretch
+      let late = 0;
+      for (const c of built.connections) late += 'lateDiscards' in c.conn ? (c.conn as { lateDiscards(): number }).lateDiscards() : 0;
+      const result = toWire(r, late);
+      result.worker = workerStats(built, host, performance.now() - startedAt);
+      post({ t: 'result', result });
+      port.close();
+    });
+  };
   port.on('message', (m: ToWorker) => {
     switch (m.t) {
       case 'start':
-        startedAt = performance.now();
-        void net.run().then((r) => {
-          let late = 0;
-          for (const c of built.connections) late += 'lateDiscards' in c.conn ? (c.conn as { lateDiscards(): number }).lateDiscards() : 0;
-          const result = toWire(r, late);
-          result.worker = workerStats(built, host, performance.now() - startedAt);
-          post({ t: 'result', result });
-          port.close();
-        });
+        begin();
         break;
       case 'snapshot':
-        post({ t: 'snapshot', live: built.sched.live, waits: net.waits(), activity: net.activity() });
+        post({ t: 'snapshot', live: built.sched.live, ready: built.sched.readyCount + built.sched.running, waits: net.waits(), activity: net.activity() });
         break;
       case 'finish':
         built.sched.finish();
@@ -132,6 +140,9 @@ async function main(): Promise<void> {
       case 'stop':
         built.sched.stop(m.reason);
         host.parker.wakeSelf();
+        // Stopped before it started (a stop while the other workers were still starting):
+        // run anyway, so that the result (stopped, with its stats) is reported.
+        begin();
         break;
       case 'ack':
         stdout.ack(m.bytes);
