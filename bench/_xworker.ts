@@ -93,6 +93,7 @@ if (workerData.mode === 'postmsg') {
         r.peekHeader();
         sum = (sum + view.getFloat64(r.payloadOffset, true)) | 0;
         r.consume(8, true);
+        r.publishHead();
         r.takeTxWaiting();
         got++;
         if (got === 1) t.first = clock();
@@ -100,12 +101,9 @@ if (workerData.mode === 'postmsg') {
       }
     } else {
       // (info) the head counters published once per `batch` records, and before waiting.
-      const p = r as unknown as { headBytes: number; headIps: number };
-      const ctl = r.ctl;
       let unpublished = 0;
       const publish = () => {
-        Atomics.store(ctl, HEAD_BYTES, p.headBytes | 0);
-        Atomics.store(ctl, HEAD_IPS, p.headIps | 0);
+        r.publishHead();
         r.takeTxWaiting(); // the waiting flag, once per publication
         unpublished = 0;
       };
@@ -119,8 +117,7 @@ if (workerData.mode === 'postmsg') {
         spins = 0;
         r.peekHeader();
         sum = (sum + view.getFloat64(r.payloadOffset, true)) | 0;
-        p.headBytes = (p.headBytes + 12) >>> 0;
-        p.headIps = (p.headIps + 1) >>> 0;
+        r.consume(8, true);
         if (++unpublished === m.batch) publish();
         got++;
         if (got === 1) t.first = clock();
@@ -134,5 +131,4 @@ if (workerData.mode === 'postmsg') {
 }
 
 /** ring.ts's control word indices (not exported there), for the batched (info) variant. */
-const HEAD_BYTES = 16, HEAD_IPS = 17;
 port.postMessage({ ready: true });

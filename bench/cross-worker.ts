@@ -52,7 +52,7 @@
 import { Worker } from 'node:worker_threads';
 import { emptyGraph, type Graph } from '../src/graph/graph.ts';
 import { run } from '../src/index.ts';
-import { createRing, K_DATA, LEN_SHIFT, RingWriter } from '../src/shm/ring.ts';
+import { createRing, K_DATA, RingWriter } from '../src/shm/ring.ts';
 import { clock, COMPONENTS, MAX_RUN_MS, MAX_RUN_S, sampleOf, verify, Capture, type ConsumerReport, type Sample } from './_workers.ts';
 import { envInt, fmtNum, fmtRatio, log, machine, machineLine, median, output, RUNS, stats, table, type Stats } from './_util.ts';
 
@@ -132,14 +132,11 @@ function postmsgRun(w: Worker, batch: number) {
 const ringBytes = (capacity: number, fixed: number) => Math.max(256, capacity * (4 + ((fixed + 3) & ~3)) * 2);
 const sleepWord = new Int32Array(new SharedArrayBuffer(4));
 
-/** ring.ts's control word indices (not exported there), for the batched (info) variant. */
-const TAIL_BYTES = 0, TAIL_IPS = 1;
-
 /**
  * The ring floor: the main thread writes n f64 records, a worker reads them. `batch` > 1
  * (information): the same records, but each side publishes its counters once per `batch`
- * records and before it spins (RingWriter's private tail fields are advanced here), instead of
- * twice per record.
+ * records and before it spins (RingWriter.publish / RingReader.publishHead), instead of after
+ * every record.
  */
 function ringFloorRun(w: Worker, capacity: number, batch = 1) {
   return async (n: number): Promise<Sample> => {
@@ -168,16 +165,14 @@ function ringFloorRun(w: Worker, capacity: number, batch = 1) {
         spins = 0;
         view.setFloat64(off, i, true);
         wr.commit(K_DATA, 0, 8, true);
+        wr.publish();
         wr.takeRxWaiting();
         i++;
       }
     } else {
-      const p = wr as unknown as { tailBytes: number; tailIps: number };
-      const ctl = wr.ctl, i32 = wr.i32, mask = wr.mask;
       let unpublished = 0;
       const publish = () => {
-        Atomics.store(ctl, TAIL_BYTES, p.tailBytes | 0);
-        Atomics.store(ctl, TAIL_IPS, p.tailIps | 0);
+        wr.publish();
         wr.takeRxWaiting(); // the waiting flag, once per publication
         unpublished = 0;
       };
@@ -192,9 +187,7 @@ function ringFloorRun(w: Worker, capacity: number, batch = 1) {
         }
         spins = 0;
         view.setFloat64(off, i, true);
-        i32[(p.tailBytes & mask) >> 2] = K_DATA | (8 << LEN_SHIFT); // the header, as commit() writes it
-        p.tailBytes = (p.tailBytes + 12) >>> 0;
-        p.tailIps = (p.tailIps + 1) >>> 0;
+        wr.commit(K_DATA, 0, 8, true);
         if (++unpublished === batch) publish();
         i++;
       }

@@ -3,9 +3,9 @@
  * heap growth or leftover network of one affects the next), and print everything.
  *
  * Order: chain.ts, idle-memory.ts (with --expose-gc), cross-worker.ts, chain-workers.ts,
- * scaling.ts, idle-workers.ts (with --expose-gc). Progress of each goes to stderr,
+ * arena.ts, scaling.ts, idle-workers.ts (with --expose-gc). Progress of each goes to stderr,
  * results to stdout. With --json, stdout is one JSON array of the scripts' documents.
- * Environment variables (BENCH_RUNS, CHAIN_N, NOFLO_N, IDLE_BOXES, XW_*, CHAINW_N, IDLE_W_*, ...)
+ * Environment variables (BENCH_RUNS, CHAIN_N, NOFLO_N, IDLE_BOXES, XW_*, CHAINW_N, ARENA_*, IDLE_W_*, ...)
  * pass through. BENCH_ONLY=chain.ts,cross-worker.ts (file names) runs a subset.
  * Exit status: non-zero if any script failed.
  * Run: node --import tsx bench/run-all.ts [--json]
@@ -23,6 +23,7 @@ const scripts: { file: string; node: string[] }[] = [
   { file: 'idle-memory.ts', node: ['--expose-gc'] },
   { file: 'cross-worker.ts', node: [] },
   { file: 'chain-workers.ts', node: [] },
+  { file: 'arena.ts', node: [] },
   { file: 'scaling.ts', node: [] },
   { file: 'idle-workers.ts', node: ['--expose-gc'] },
 ].filter((s) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(s.file));

@@ -3,9 +3,9 @@
  * WeftError with a stable code; graph problems are Diagnostics (graph/diagnostic.ts) instead.
  *
  * Two families, kept apart (as Go's runtime keeps `throw` apart from `panic`):
- * - box faults (E_BOX_FAILED, E_OWNERSHIP, E_LEAK, E_OUTBOX, E_NO_PROGRESS, E_ENCODE): a
- *   component did something wrong; the network fails (status `failed`, exit code 1) and the
- *   report names the box;
+ * - box faults (E_BOX_FAILED, E_OWNERSHIP, E_LEAK, E_OUTBOX, E_NO_PROGRESS, E_ENCODE,
+ *   E_ARENA): a component did something wrong; the network fails (status `failed`, exit
+ *   code 1) and the report names the box;
  * - E_INTERNAL: an invariant of the runtime itself broke. That is a bug in weft.
  */
 
@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'E_NO_PROGRESS' // a looper returned without any port operation while input waits
   | 'E_ENCODE' // a box sent a value its connection cannot carry to another thread (wrong machine type, a function, a cycle, ...)
   | 'E_TIMEOUT' // a box went longer than its `timeout` without a port operation
+  | 'E_ARENA' // the shared arena cannot serve an allocation (full, too small, or the network has none)
   | 'E_STOPPED' // the network was stopped; port operations after that throw this
   | 'E_INTERNAL';
 

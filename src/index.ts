@@ -32,7 +32,9 @@ export type {
   TextSink,
 } from './component/define.ts';
 export { port } from './component/port.ts';
-export type { Json, PortDecl, PortTypeName } from './component/port.ts';
+export type { ArenaView, ArenaViewType, Json, PortDecl, PortTypeName } from './component/port.ts';
+export type { ArenaStats } from './shm/arena.ts';
+export { DEFAULT_ARENA_BYTES, MAX_ARENA_BYTES, MIN_ARENA_BYTES, formatBytes } from './shm/arena.ts';
 export type { BracketIP, DataIP, IP } from './ip/ip.ts';
 export { WeftError, isWeftError } from './errors.ts';
 export type { ErrorCode } from './errors.ts';

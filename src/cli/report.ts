@@ -2,7 +2,7 @@
  * What the `weft` command prints on stderr: diagnostics, failures, deadlocks, statistics and
  * the live status line. Pure formatting; the caller writes.
  */
-import { formatDeadlock, formatDiagnostic, type Diagnostic, type NetworkStats, type RunResult } from '../index.ts';
+import { formatBytes, formatDeadlock, formatDiagnostic, type Diagnostic, type NetworkStats, type RunResult } from '../index.ts';
 
 export function formatDiagnostics(diags: Diagnostic[], file?: string): string {
   return diags.map((d) => formatDiagnostic(d, file)).join('\n');
@@ -85,6 +85,13 @@ export function formatStats(s: NetworkStats): string {
         ['worker', 'boxes', 'activations', 'ring in', 'ring out', 'busy ms', 'idle ms'],
         s.workers.map((w) => [w.worker, w.boxes, w.activations, w.ringIn, w.ringOut, w.busyMs.toFixed(0), w.idleMs.toFixed(0)]),
       ),
+    );
+  }
+  if (s.arena) {
+    const a = s.arena;
+    out.push(
+      '',
+      `shared arena: ${formatBytes(a.bytes)}; at the end ${formatBytes(a.inUse)} in ${a.liveBlocks} live block${a.liveBlocks === 1 ? '' : 's'}; peak ${formatBytes(a.peak)}; ${a.allocations} allocations, ${a.frees} frees`,
     );
   }
   if (s.hogs && s.hogs.length > 0) {

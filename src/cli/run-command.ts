@@ -25,6 +25,8 @@ export interface RunFlags {
   workers?: number;
   explain?: boolean;
   watchdog?: number;
+  /** Shared arena size, MiB. */
+  arena?: number;
 }
 
 const STATUS_AFTER_MS = 1000;
@@ -41,6 +43,7 @@ export async function runCommand(graph: string, flags: RunFlags): Promise<number
       budget: flags.budget,
       workers: flags.workers ?? defaultWorkers(),
       watchdogMs: flags.watchdog,
+      arenaBytes: flags.arena === undefined ? undefined : flags.arena * 2 ** 20,
     });
   } catch (e) {
     return reportLoadError(e);

@@ -29,7 +29,7 @@
  *   activation.
  */
 import type { BracketIP, DataIP, IP } from '../ip/ip.ts';
-import type { PayloadOf, PortDecl, PortDecls } from './port.ts';
+import type { ArenaView, ArenaViewType, PayloadOf, PortDecl, PortDecls } from './port.ts';
 
 /** An in-port (or one element of an array in-port) as a looper sees it. */
 export interface InPort<T> {
@@ -115,8 +115,19 @@ export interface BoxContext {
   create<T>(data: T): DataIP<T>;
   openBracket(group?: string): BracketIP;
   closeBracket(group?: string): BracketIP;
-  /** End an IP this box owns. */
+  /** End an IP this box owns (an arena view in it is freed). */
   drop(ip: IP<unknown>): void;
+  /**
+   * A typed array of `length` elements in the network's shared arena, zero-filled (with
+   * `{ zero: false }` its contents are whatever the block held last: faster). Put it in an IP
+   * (`emit`, `create`) to move it: on one thread and across workers it moves by reference,
+   * never copied, and its block is freed when its IP is dropped, however that happens. The
+   * network has an arena when one of its ports is `port.shared()`; E_ARENA otherwise, and when
+   * the arena is full (`arenaBytes`, `--arena MiB`).
+   */
+  alloc<T extends ArenaViewType>(type: T, length: number, opts?: { zero?: boolean }): InstanceType<T>;
+  /** Free a view made by alloc that was never put into an IP (one in an IP ends with its IP). */
+  free(view: ArenaView): void;
   /** Aborted when the network stops (failure, deadlock, interrupt): cancel pending I/O. */
   readonly signal: AbortSignal;
   /** The network's standard output (only core/Output should write to it). */

@@ -16,8 +16,12 @@
  *   port.i32()                     integers from -2^31 to 2^31-1 (also u32, i16, u16, i8, u8)
  *   port.f64(), port.f32()         any number (f32 rounds to float32)
  *   port.bool()                    booleans in one byte
- *   port.bytes()                   Uint8Array payloads
+ *   port.bytes()                   Uint8Array payloads (copied when they cross threads)
  *   port.struct({x: 'f64', y: 'i32'})   `{x: number; y: number}` in 12 bytes
+ *   port.shared<Float64Array>()    typed arrays in the network's shared arena (`ctx.alloc`):
+ *                                  they cross threads as a handle, never copied; the block is
+ *                                  freed when its IP is dropped (the type argument is for
+ *                                  TypeScript only; any typed-array kind may travel)
  *
  * On one thread a machine-typed port carries its values as they are; across threads a value
  * that does not fit the type fails the sending box (E_ENCODE). `layoutOf(decl)` gives the
@@ -25,16 +29,18 @@
  *
  * Declared types are checked across every edge at load time (graph/port-types.ts has the
  * rules) and are used to convert `.fbp` IIP text. `any` is compatible with everything, `json`
- * with everything but bytes.
+ * with everything but bytes and shared; shared only with shared and any, and takes no IIP.
  */
 import { WeftError } from '../errors.ts';
+import type { ArenaView } from '../shm/arena-views.ts';
 import type { MachineType, ValueLayout } from '../shm/codec.ts';
 
 export type { MachineType } from '../shm/codec.ts';
+export type { ArenaView, ArenaViewType } from '../shm/arena-views.ts';
 
 export type PortTypeName =
   | 'any' | 'string' | 'number' | 'boolean' | 'object' | 'array' | 'json'
-  | MachineType | 'bytes' | 'struct';
+  | MachineType | 'bytes' | 'struct' | 'shared';
 
 /** The fields of `port.struct`, in declared order. */
 export type StructFields = ReadonlyArray<readonly [string, MachineType]>;
@@ -131,21 +137,24 @@ export const port = {
   u8: () => base<number>('u8'),
   bool: () => base<boolean>('bool'),
   bytes: () => base<Uint8Array>('bytes'),
+  shared: <T extends ArenaView = ArenaView>() => base<T>('shared'),
   struct,
 };
 
 const ANY: ValueLayout = Object.freeze({ kind: 'any' });
 const BYTES: ValueLayout = Object.freeze({ kind: 'bytes' });
+const SHARED: ValueLayout = Object.freeze({ kind: 'shared' });
 const MACHINE_LAYOUT = new Map<string, ValueLayout>([...MACHINE].map((t) => [t, Object.freeze({ kind: 'machine', type: t as MachineType })]));
 
 /**
- * How values of a port are laid out across threads: machine types, bool, bytes and struct
- * have their own layout; every other type (number and json included) is `any`.
+ * How values of a port are laid out across threads: machine types, bool, bytes, struct and
+ * shared have their own layout; every other type (number and json included) is `any`.
  */
 export function layoutOf(decl: Pick<PortDecl, 'type' | 'fields'>): ValueLayout {
   const machine = MACHINE_LAYOUT.get(decl.type);
   if (machine) return machine;
   if (decl.type === 'bytes') return BYTES;
+  if (decl.type === 'shared') return SHARED;
   if (decl.type === 'struct') {
     if (!decl.fields) throw new WeftError('E_COMPONENT', 'a struct port declaration has no fields (use port.struct({...}))');
     return Object.freeze({ kind: 'struct', fields: decl.fields });
@@ -154,6 +163,11 @@ export function layoutOf(decl: Pick<PortDecl, 'type' | 'fields'>): ValueLayout {
 }
 
 export type PortDecls = Record<string, PortDecl<any, boolean>>;
+
+/** Whether any of these ports is `port.shared()` (a network with one gets a shared arena). */
+export function anyShared(...ports: PortDecls[]): boolean {
+  return ports.some((p) => Object.values(p).some((d) => d.type === 'shared'));
+}
 
 /** The payload type of a declaration. */
 export type PayloadOf<D> = D extends PortDecl<infer T, boolean> ? T : never;

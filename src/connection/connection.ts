@@ -11,7 +11,8 @@
  * Lifecycle:
  *   open ── every sender called closeSender() ──▶ closed: receive drains, then end-of-stream
  *   open ── receiver called closeReceiver() ───▶ receiver-closed: queued IPs are discarded
- *          (the count is returned), and every later send fails (the sender drops the IP).
+ *          (the count is returned, and each goes to the discard callback when one is given),
+ *          and every later send fails (the sender drops the IP).
  */
 
 /** Installed by the scheduler; called at most once per registration. */
@@ -41,8 +42,12 @@ export interface ReceiveEnd<P> {
   tryReceive(): P | undefined;
   /** Call `w.wake()` once, when an IP arrives or the connection closes. */
   waitNonEmpty(w: Waiter): void;
-  /** The receiver closes early: discard what is queued (returns how many), fail later sends. */
-  closeReceiver(): number;
+  /**
+   * The receiver closes early: discard what is queued (returns how many), fail later sends.
+   * `discard`, when given, is called with each queued IP thrown away (the scheduler frees
+   * arena blocks with it); ends over shared memory decode and release through their codec.
+   */
+  closeReceiver(discard?: (ip: P) => void): number;
 }
 
 /** What an in-port holds: a receive end with its statistics. */

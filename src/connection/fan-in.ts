@@ -100,11 +100,11 @@ export class FanIn<P> implements InConnection<P>, Waiter {
     this.register();
   }
 
-  closeReceiver(): number {
+  closeReceiver(discard?: (ip: P) => void): number {
     if (this.closedEarly) return 0;
     this.closedEarly = true;
     let n = 0;
-    for (const s of this.sources) n += s.closeReceiver();
+    for (const s of this.sources) n += s.closeReceiver(discard);
     return n;
   }
 }

@@ -146,17 +146,23 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
     }
   }
 
-  closeReceiver(): number {
+  closeReceiver(discard?: (ip: P) => void): number {
     if (this.receiverClosed) return 0;
     this.receiverClosed = true;
     const discarded = this.tail - this.head;
-    for (let c = this.head; c < this.tail; c++) this.buf[c & this.mask] = undefined;
+    const thrown: P[] | null = discard === undefined || discarded === 0 ? null : [];
+    for (let c = this.head; c < this.tail; c++) {
+      if (thrown !== null) thrown.push(this.buf[c & this.mask]!);
+      this.buf[c & this.mask] = undefined;
+    }
     this.head = this.tail;
     const ws = this.senderWaiters;
     if (ws !== null) {
       this.senderWaiters = null;
       for (const w of ws) w.wake();
     }
+    // After the queue is consistent: a discard that throws leaves nothing half done.
+    if (thrown !== null) for (const ip of thrown) discard!(ip);
     return discarded;
   }
 

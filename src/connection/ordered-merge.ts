@@ -161,6 +161,7 @@ export class OrderedMerge<P> implements InConnection<P>, Waiter {
     if (this.closedEarly) return 0;
     this.closedEarly = true;
     let n = 0;
+    // Ring ends: their codec releases what they discard (shm/codec.ts), no callback needed.
     for (const s of this.sources) n += s.closeReceiver();
     return n;
   }

@@ -6,14 +6,18 @@
 import type { Codec } from '../shm/codec.ts';
 import { F_FRAG, F_NOGROUP, F_SEQ, K_DATA, LEN_SHIFT, RingReader, type RingInit } from '../shm/ring.ts';
 import type { ReceiveEnd, Waiter } from './connection.ts';
-import type { PacketIO, PacketKind, RingHost } from './shared-ring.ts';
+import { batchFor, type Flushable, type PacketIO, type PacketKind, type RingHost } from './shared-ring.ts';
 
 const fromUtf8 = new TextDecoder();
 const KINDS: PacketKind[] = ['data', 'data', 'open', 'close'];
 
-export class RingReceiveEnd<P> implements ReceiveEnd<P> {
+export class RingReceiveEnd<P> implements ReceiveEnd<P>, Flushable {
   readonly capacity: number;
   private readonly r: RingReader;
+  private readonly batch: number;
+  /** Records consumed and not given back (publishHead). */
+  private pending = 0;
+  private listed = false;
   private waiter: Waiter | null = null;
   private watching = false;
   /** Fragments of a record being reassembled. */
@@ -33,6 +37,35 @@ export class RingReceiveEnd<P> implements ReceiveEnd<P> {
   ) {
     this.r = new RingReader(init);
     this.capacity = init.capacity;
+    this.batch = batchFor(init.capacity);
+  }
+
+  /** Give back the room of what was consumed; wake a sender waiting for room if there is any. */
+  flush(): void {
+    this.listed = false;
+    this.giveBack(true);
+  }
+
+  /**
+   * Publish the head. A waiting sender is woken when the ring is at most half full, or on
+   * `always` (a flush, or the ring found empty) if any room was made at all.
+   */
+  private giveBack(always: boolean): void {
+    const r = this.r;
+    if (this.pending > 0) {
+      this.pending = 0;
+      r.publishHead();
+    }
+    if (!always && r.knownFill > this.capacity >> 1) return;
+    if (r.takeTxWaiting()) this.host.ring(this.peer);
+  }
+
+  private consumed(): void {
+    if (!this.listed) {
+      this.listed = true;
+      this.host.dirty(this);
+    }
+    if (++this.pending >= this.batch) this.giveBack(false);
   }
 
   get size(): number {
@@ -60,7 +93,11 @@ export class RingReceiveEnd<P> implements ReceiveEnd<P> {
   tryReceive(): P | undefined {
     const r = this.r;
     for (;;) {
-      if (!r.hasRecord()) return undefined;
+      if (!r.hasRecord()) {
+        // Empty: the sender must know all the room there is before this side waits.
+        this.giveBack(true);
+        return undefined;
+      }
       const fill = r.cachedAvailable;
       if (fill > this.fillSeen) this.fillSeen = fill;
       const h = r.peekHeader();
@@ -95,7 +132,7 @@ export class RingReceiveEnd<P> implements ReceiveEnd<P> {
       if (kind === K_DATA) value = this.codec.read(view, bytes, at, n);
       else value = (h & F_NOGROUP) !== 0 ? undefined : fromUtf8.decode(bytes.subarray(at, at + n));
       r.consume(len, true);
-      this.notify();
+      this.consumed();
       return this.io.make(KINDS[kind], value);
     }
   }
@@ -136,8 +173,10 @@ export class RingReceiveEnd<P> implements ReceiveEnd<P> {
     this.accLen = need;
   }
 
+  /** After taking in a fragment: give its room back at once (fragments are big). */
   private notify(): void {
-    if (this.r.takeTxWaiting()) this.host.ring(this.peer);
+    this.pending++;
+    this.giveBack(true);
   }
 
   /**
@@ -200,12 +239,26 @@ export class RingReceiveEnd<P> implements ReceiveEnd<P> {
   closeReceiver(): number {
     if (this.discardedAtClose >= 0) return 0;
     this.r.close();
-    const n = this.r.discardAll();
+    const n = this.codec.release === undefined ? this.r.discardAll() : this.releaseQueued();
     this.acc = null;
     this.discardedAtClose = n;
     // A sender blocked on "full" must learn that its sends now fail.
     this.r.takeTxWaiting();
     this.host.ring(this.peer);
+    return n;
+  }
+
+  // --- arena hook (shm/arena-views.ts): kept apart from the ring protocol above ----------
+  /**
+   * closeReceiver for a codec whose values hold arena blocks: instead of skipping the queued
+   * records, decode each and hand its value to the codec's release(). Whole IPs, as discardAll.
+   */
+  private releaseQueued(): number {
+    let n = 0;
+    for (let p = this.tryReceive(); p !== undefined; p = this.tryReceive()) {
+      if (this.io.kindOf(p) === 'data') this.codec.release!(this.io.valueOf(p));
+      n++;
+    }
     return n;
   }
 }

@@ -259,18 +259,27 @@ export class QueueReceiveEnd<P> implements InConnection<P> {
 
   /**
    * This replica stops taking. The queue stays open for the other replicas; the last one to
-   * close discards what is left (returned, counted as dropped) and the producer's sends fail.
+   * close discards what is left (returned, counted as dropped; arena blocks are freed) and
+   * the producer's sends fail.
    */
   closeReceiver(): number {
     if (this.closedHere) return 0;
     this.closedHere = true;
     if (!this.q.closeOne()) return 0;
     let n = 0;
-    while (this.q.take() !== null) {
+    const codec = this.codec;
+    const thrown: unknown[] = [];
+    for (let t = this.q.take(); t !== null; t = this.q.take()) {
+      // A value holding an arena block (the shared layout) is decoded to be released.
+      if (codec.release !== undefined && (t.header & 3) === K_DATA) {
+        const view = t.copy === null ? this.q.view : new DataView(t.copy.buffer);
+        thrown.push(codec.read(view, t.copy ?? this.q.bytes, t.offset, t.header >>> LEN_SHIFT));
+      }
       this.q.release();
       n++;
     }
     this.host.ring(this.producer);
+    for (const v of thrown) codec.release!(v);
     return n;
   }
 }

@@ -14,6 +14,15 @@
  * other side for a doorbell (ring.ts's rx/txWaiting flags, with the re-check), and asks its
  * own worker (RingHost) to poll it whenever this worker's bell rings. poll() fires the Waiter
  * once the wait is over (or the other side closed) and then stops being polled.
+ *
+ * Batches: an end publishes its counter (ring.ts publish / publishHead) once per `batch`
+ * records (half the capacity, at most 32), and always before it reports "full" (sender) or
+ * "empty" (receiver), before the sender closes, and when its worker flushes (RingHost.dirty:
+ * in a microtask after the code that moved it, at every scheduler turn and before the worker
+ * sleeps). A receiver wakes a sender waiting for room only once the ring is at most half full
+ * (or at a flush, if there is any room): one wake-up per half ring instead of one per IP.
+ * So nothing stays unpublished while its worker sleeps, and a box never waits on a
+ * connection that has what it waits for without a doorbell on its way.
  */
 import type { Codec } from '../shm/codec.ts';
 import { F_FRAG, F_NOGROUP, F_SEQ, K_CLOSE, K_DATA, K_OPEN, RingWriter, type RingInit } from '../shm/ring.ts';
@@ -27,7 +36,18 @@ export interface RingHost {
   ring(worker: number): void;
   /** Call `end.poll()` each time this worker's bell rings, until it returns true. */
   watch(end: { poll(): boolean }): void;
+  /** Call `end.flush()` soon: in a microtask, at the next scheduler turn or before sleeping. */
+  dirty(end: Flushable): void;
 }
+
+/** An end holding counters it has not published yet. */
+export interface Flushable {
+  flush(): void;
+}
+
+/** Records per publication: half the capacity (so the other side can work on the first half
+ * while this side fills the second), at most 32, at least 1. */
+export const batchFor = (capacity: number): number => Math.max(1, Math.min(32, capacity >> 1));
 
 /** How the ends see packets: read kind and value, make a received one. */
 export interface PacketIO<P> {
@@ -38,9 +58,14 @@ export interface PacketIO<P> {
 
 const utf8 = new TextEncoder();
 
-export class RingSendEnd<P> implements SendEnd<P> {
+export class RingSendEnd<P> implements SendEnd<P>, Flushable {
   readonly capacity: number;
   private readonly w: RingWriter;
+  private readonly batch: number;
+  /** Records committed and not published. */
+  private pending = 0;
+  /** On the host's dirty list. */
+  private listed = false;
   private waiter: Waiter | null = null;
   /** A record going out in fragments, and how much of it is out. */
   private staged: Uint8Array | null = null;
@@ -67,6 +92,35 @@ export class RingSendEnd<P> implements SendEnd<P> {
   ) {
     this.w = new RingWriter(init);
     this.capacity = init.capacity;
+    // An ordered replica's outputs go out one by one: the replica announces the next input it
+    // takes (shm/order.ts) right after, and a merge must never see that before these records.
+    this.batch = tag === null ? batchFor(init.capacity) : 1;
+  }
+
+  /** Publish what was committed and ring the reader if it waits. */
+  flush(): void {
+    this.listed = false;
+    if (this.pending === 0) return;
+    this.pending = 0;
+    this.w.publish();
+    if (this.w.takeRxWaiting()) this.host.ring(this.peer);
+  }
+
+  private committed(): void {
+    if (++this.pending >= this.batch) {
+      this.pending = 0;
+      this.w.publish();
+      if (this.w.takeRxWaiting()) this.host.ring(this.peer);
+    } else if (!this.listed) {
+      this.listed = true;
+      this.host.dirty(this);
+    }
+  }
+
+  /** Before saying "full": the reader must see everything, or it may wait for it forever. */
+  private full(): number {
+    this.flush();
+    return 0;
   }
 
   get receiverClosed(): boolean {
@@ -87,7 +141,7 @@ export class RingSendEnd<P> implements SendEnd<P> {
   offer(p: P): number {
     const w = this.w;
     if (w.receiverClosed) return -1;
-    if (this.staged !== null || !w.hasIpRoom()) return 0;
+    if (this.staged !== null || !w.hasIpRoom()) return this.full();
     const kind = this.io.kindOf(p);
     const value = this.io.valueOf(p);
     if (kind !== 'data') return this.put(kind === 'open' ? K_OPEN : K_CLOSE, value === undefined ? F_NOGROUP : 0, value === undefined ? EMPTY : utf8.encode(String(value)));
@@ -98,12 +152,12 @@ export class RingSendEnd<P> implements SendEnd<P> {
       const off = w.reserve(codec.fixedSize + pre);
       if (off < 0) {
         this.wantBytes = codec.fixedSize + pre;
-        return 0;
+        return this.full();
       }
       if (tag !== null) w.view.setUint32(off, tag.seq, true);
       codec.write(value, w.view, off + pre);
       w.commit(K_DATA, tag === null ? 0 : F_SEQ, codec.fixedSize + pre, true);
-      this.notify();
+      this.committed();
       return 1;
     }
     return this.put(K_DATA, 0, codec.encode(value));
@@ -130,12 +184,12 @@ export class RingSendEnd<P> implements SendEnd<P> {
     const off = w.reserve(len);
     if (off < 0) {
       this.wantBytes = len;
-      return 0;
+      return this.full();
     }
     if (tag !== null) w.view.setUint32(off, tag.seq, true);
     w.bytes.set(bytes, off + pre);
     w.commit(kind, flags, len, true);
-    this.notify();
+    this.committed();
     return 1;
   }
   private stagedFlags = 0;
@@ -156,15 +210,12 @@ export class RingSendEnd<P> implements SendEnd<P> {
       this.stagedAt += n;
       const last = this.stagedAt === rec.length;
       w.commit(this.stagedKind, last ? this.stagedFlags : F_FRAG, n, last);
-      this.notify();
+      this.pending++;
+      this.flush(); // fragments go out one by one: each is big
     }
     if (this.staged !== null && this.stagedAt === rec.length) this.staged = null;
     if (this.staged !== null) this.wantBytes = Math.min(w.maxRecord, rec.length - this.stagedAt);
     if (this.staged === null && this.closeWhenFlushed) this.finishClose();
-  }
-
-  private notify(): void {
-    if (this.w.takeRxWaiting()) this.host.ring(this.peer);
   }
 
   private nonFull(): boolean {
@@ -236,6 +287,7 @@ export class RingSendEnd<P> implements SendEnd<P> {
   private finishClose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.flush(); // the close follows the last record: a reader that sees it has everything
     this.w.close();
     // The reader may be asleep on "empty": closing is news it must see.
     this.w.takeRxWaiting();

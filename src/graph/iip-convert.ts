@@ -11,6 +11,7 @@
  *   bytes    the UTF-8 bytes of the text, as a Uint8Array
  *   struct   a JSON object with exactly the declared fields, each converted as its machine
  *            type; the result has the fields in declared order
+ *   shared   nothing: a shared port (arena views) takes no IIP
  *   string, any, and types this module does not know: the text as it is
  * JSON IIPs (`fromText: false`) keep their value when its JavaScript type fits the port
  * (number, boolean, string; plain object for object; array for array; anything for any/json;
@@ -28,6 +29,7 @@ export type Conversion = { ok: true; value: unknown } | { ok: false; reason: str
 const PARSED = new Set(['number', 'boolean', 'json', 'bool', 'bytes', 'struct', ...Object.keys(NUMERIC)]);
 
 export function convertIip(data: unknown, fromText: boolean, type: string, fields?: StructFieldShapes): Conversion {
+  if (type === 'shared') return fail('a shared port carries views over the shared arena made by ctx.alloc, so it takes no IIP');
   if (typeof data === 'string' && (fromText || PARSED.has(type))) {
     return convertText(data, type, fields);
   }

@@ -17,6 +17,8 @@
  *                                 (i32 -> f32 is refused: 2^24 + 1 has no float32)
  *   bool <-> boolean              yes
  *   bytes                         only bytes and any
+ *   shared                        only shared and any (arena views; a Uint8Array port would
+ *                                 copy them, and they are not JSON)
  *   struct <-> object             yes, both ways
  *   anything else                 no (f64 -> i32, i32 -> u32, bool -> number, bytes -> json, ...)
  */
@@ -70,7 +72,7 @@ export function compatible(from: TypeShape, to: TypeShape): boolean {
   const b = to.type;
   if (a === 'struct' && b === 'struct') return sameFields(from.fields, to.fields);
   if (a === b || a === 'any' || b === 'any') return true;
-  if (a === 'bytes' || b === 'bytes') return false;
+  if (a === 'bytes' || b === 'bytes' || a === 'shared' || b === 'shared') return false;
   if (a === 'json' || b === 'json') return true;
   if (isNumericMachine(a)) return b === 'number' || WIDENS_TO[a].includes(b);
   if (isNumericMachine(b)) return a === 'number';

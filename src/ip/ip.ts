@@ -149,6 +149,12 @@ export function dropChecked(box: Owner, ip: unknown): void {
   box.owned--;
 }
 
+/** A checked packet that some box still holds (not sent, not dropped, not in flight). */
+export function isHeldChecked(ip: Packet): boolean {
+  const p = ip as CheckedPacket;
+  return p.state === LIVE && p.owner !== null;
+}
+
 export function ownsChecked(box: Owner, ip: Packet): boolean {
   const p = ip as CheckedPacket;
   return p.owner === box && p.state === LIVE;

@@ -10,9 +10,11 @@
  * - An IIP goes to its element: preloaded into the element's connection when it has edges;
  *   otherwise kept on the port (handed out once per activation) — except for non-looper stream
  *   ports, which get a closed connection holding the IIP(s) so that the handler sees them.
+ * - The shared arena: a worker's part brings the network's (made by the main thread); on one
+ *   thread it is made here when some box has a port.shared() port (never otherwise).
  */
 import type { Component, NonLooperComponent } from '../component/define.ts';
-import type { PortDecl } from '../component/port.ts';
+import { anyShared, type PortDecl } from '../component/port.ts';
 import type { InConnection } from '../connection/connection.ts';
 import { LocalConnection } from '../connection/local-queue.ts';
 import { WeftError } from '../errors.ts';
@@ -21,12 +23,19 @@ import type { Packet } from '../ip/ip.ts';
 import type { Box } from '../scheduler/box.ts';
 import { InPortImpl, OutPortBase, OutPortImpl, SyncOutPortImpl } from '../scheduler/ports.ts';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.ts';
+import { attachArena } from '../scheduler/arena.ts';
+import { createArenaBuffer, DEFAULT_ARENA_BYTES } from '../shm/arena.ts';
 import { joinSources, Wiring, type Part } from './wire.ts';
 import { DEFAULT_CAPACITY } from '../scheduler/tuning.ts';
 
 export interface BuildOptions extends SchedulerOptions {
   /** Default connection capacity (default DEFAULT_CAPACITY). */
   capacity?: number;
+  /**
+   * Bytes of the shared arena (ctx.alloc, port.shared()), default DEFAULT_ARENA_BYTES (64 MiB).
+   * A network gets an arena only when one of its ports is port.shared().
+   */
+  arenaBytes?: number;
 }
 
 export interface ConnectionInfo {
@@ -68,6 +77,9 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
   }
   for (const iip of graph.iips) noteIndex(iip.to);
 
+  // A worker's part gets the network's arena from the main thread, before its ring ends are
+  // made (their codecs use it); one thread makes its own below, once it knows the components.
+  if (part?.arena !== undefined) attachArena(sched, part.arena);
   const wire = part ? new Wiring(part, sched) : null;
   const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const node of graph.nodes) {
@@ -93,6 +105,10 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
         return p;
       });
     }
+  }
+
+  if (!part && [...boxes.values()].some((b) => anyShared(b.component.inPorts, b.component.outPorts))) {
+    attachArena(sched, createArenaBuffer(opts.arenaBytes ?? DEFAULT_ARENA_BYTES));
   }
 
   /** The port element a (resolved) reference names, found through the box's views. */

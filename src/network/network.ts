@@ -10,6 +10,11 @@
  *   interrupted 130 stop() was called (Ctrl-C)
  * However it ends, every box is stopped: suspended loopers get E_STOPPED thrown at their
  * await (so their finally blocks run) and the abort signal fires for pending I/O.
+ *
+ * Shared arena: after the end (and the stopped loopers' grace period), the blocks of every IP
+ * still reachable are freed (scheduler/arena.ts releaseLeftovers); the arena's counters go in
+ * `stats.arena`, and blocks still live then are reported through `onWarning` (nothing should
+ * hold one once the network has ended), without changing the status.
  */
 import { isWeftError } from '../errors.ts';
 import type { Box } from '../scheduler/box.ts';
@@ -17,6 +22,8 @@ import { BLOCKED, DONE, READY, RUNNING, W_INPUT, W_SEND } from '../scheduler/box
 import { edgeLabel, type InPortImpl, type OutPortBase } from '../scheduler/ports.ts';
 import type { Totals } from '../scheduler/scheduler.ts';
 import { STOP_GRACE_MS } from '../scheduler/tuning.ts';
+import { releaseLeftovers } from '../scheduler/arena.ts';
+import { formatBytes, type ArenaStats } from '../shm/arena.ts';
 import type { BuiltNetwork } from './build.ts';
 import { deadlockReport, type DeadlockReport, type WaitInfo } from './termination.ts';
 
@@ -63,6 +70,8 @@ export interface NetworkStats {
   hogs?: { box: string; component: string; worker: number; ms: number }[];
   /** Several workers: per worker, what its scheduler did. */
   workers?: WorkerStats[];
+  /** The shared arena, when the network has one: its counters once the network ended. */
+  arena?: ArenaStats;
 }
 
 export interface WorkerStats {
@@ -95,7 +104,11 @@ export class Network {
   private endedAt = 0;
   private result: Promise<RunResult> | null = null;
 
-  constructor(built: BuiltNetwork) {
+  constructor(
+    built: BuiltNetwork,
+    /** Where a warning about arena blocks still held at the end goes (none: not reported). */
+    private readonly onWarning?: (text: string) => void,
+  ) {
     this.built = built;
   }
 
@@ -122,6 +135,7 @@ export class Network {
     let result: RunResult;
     if (outcome.kind === 'stalled') {
       result = this.finish('deadlock', { stalled: outcome.boxes.map((b) => ({ box: b.label, component: b.componentName })) });
+      this.endArena(result);
       return result; // the stalled boxes will never finish: no grace period to wait out
     } else if (outcome.kind === 'quiescent') {
       const report = deadlockReport(this.waits());
@@ -135,7 +149,18 @@ export class Network {
       result = this.finish('finished', {});
     }
     if (result.status !== 'finished') await sched.drained(STOP_GRACE_MS);
+    this.endArena(result);
     return result;
+  }
+
+  /** With a shared arena: free what the ended network still holds, and report the counters. */
+  private endArena(result: RunResult): void {
+    const { sched } = this.built;
+    if (sched.arena === null) return;
+    releaseLeftovers(sched);
+    const a = sched.arena.arena.stats();
+    result.stats.arena = a;
+    if (a.liveBlocks > 0 && this.onWarning) this.onWarning(arenaWarning(a));
   }
 
   private finish(status: RunStatus, extra: Partial<RunResult>): RunResult {
@@ -240,6 +265,12 @@ function stateName(b: Box): BoxStats['state'] {
     default:
       return 'done';
   }
+}
+
+/** The warning for arena blocks still live once a network has ended. */
+export function arenaWarning(a: ArenaStats): string {
+  const n = a.liveBlocks;
+  return `shared arena: ${n} block${n === 1 ? '' : 's'} (${formatBytes(a.inUse)}) still held after the network ended; a box kept an arena view without sending or dropping its IP, allocated one (ctx.alloc) and neither sent nor freed it, or was stopped holding one`;
 }
 
 export function describeFailure(box: Box | null, error: unknown): BoxFailure {

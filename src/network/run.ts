@@ -5,6 +5,7 @@
  * GraphError carrying every diagnostic, before anything runs.
  */
 import { MAX_CAPACITY } from '../connection/local-queue.ts';
+import { MAX_ARENA_BYTES, MIN_ARENA_BYTES } from '../shm/arena.ts';
 import { WeftError } from '../errors.ts';
 import type { Diagnostic } from '../graph/diagnostic.ts';
 import type { Graph } from '../graph/graph.ts';
@@ -26,7 +27,7 @@ export interface RunOptions extends BuildOptions {
   workers?: number;
   /** Several workers: report a box holding its worker this long without a port operation (ms, default 1000). */
   watchdogMs?: number;
-  /** Several workers: where watchdog warnings go (default: stderr). */
+  /** Where warnings go (default: stderr): the watchdog's, and arena blocks held at the end. */
   onWarning?: (text: string) => void;
 }
 
@@ -56,6 +57,10 @@ function checkOptions(opts: BuildOptions): void {
   if (budget !== undefined && (!Number.isInteger(budget) || budget < 1)) {
     throw new WeftError('E_USAGE', `budget must be a positive integer, got ${budget}`);
   }
+  const { arenaBytes } = opts;
+  if (arenaBytes !== undefined && (!Number.isInteger(arenaBytes) || arenaBytes < MIN_ARENA_BYTES || arenaBytes > MAX_ARENA_BYTES)) {
+    throw new WeftError('E_USAGE', `arenaBytes must be an integer from ${MIN_ARENA_BYTES} to ${MAX_ARENA_BYTES} (${MAX_ARENA_BYTES / 2 ** 20} MiB), got ${arenaBytes}`);
+  }
 }
 
 /** Check the options, load, validate and flatten: the graph to run (throws GraphError). */
@@ -80,8 +85,10 @@ export async function createNetwork(source: string | Graph, registry: Registry, 
     },
     opts,
   );
-  return new Network(built);
+  return new Network(built, (opts as RunOptions).onWarning ?? warnOnStderr);
 }
+
+const warnOnStderr = (text: string) => void process.stderr.write(`weft: ${text}\n`);
 
 export async function runGraph(source: string | Graph, registry: Registry, opts: BuildOptions = {}): Promise<RunResult> {
   const net = await createNetwork(source, registry, opts);

@@ -6,6 +6,9 @@
  *   RingSendEnd on the out-port, the receiver's worker a RingReceiveEnd on the in-port.
  * - An in-port fed from several places (senders here, rings from elsewhere, IIPs) gets a
  *   FanIn over them.
+ * - Codecs get the network's shared arena (part.arena) when it has one: a port.shared() edge
+ *   carries handles, and a ring end that discards such records frees their blocks; records
+ *   published after a receive end closed are freed by releaseLate() at the end of the run.
  * - Boxes on other workers are represented by stubs (a label and a status) so that ports on
  *   this side can name their peer in reports and deadlock wait-for edges.
  */
@@ -21,7 +24,8 @@ import type { Box } from '../scheduler/box.ts';
 import { READY } from '../scheduler/box.ts';
 import { InPortImpl, OutPortBase } from '../scheduler/ports.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
-import { codecFor, type ValueLayout } from '../shm/codec.ts';
+import type { ArenaViews } from '../shm/arena-views.ts';
+import { codecFor, type Codec, type ValueLayout } from '../shm/codec.ts';
 import type { QueueInit } from '../shm/mpmc.ts';
 import { MergeView, ReplicaState } from '../shm/order.ts';
 import type { RingInit } from '../shm/ring.ts';
@@ -44,6 +48,8 @@ export interface Part {
   orders: ReadonlyMap<string, SharedArrayBuffer>;
   workers: number;
   host: RingHost;
+  /** The network's shared arena, when one of its ports is port.shared(). */
+  arena?: SharedArrayBuffer;
 }
 
 /** Receive ends in one: the source itself when there is one, else a FanIn. */
@@ -60,12 +66,16 @@ export class Wiring {
   /** Every end made here, for the worker's statistics (IPs through other threads). */
   readonly sendEnds: { carried: number }[] = [];
   readonly receiveEnds: { carried: number }[] = [];
+  /** Ring receive ends whose values hold arena blocks, with their codecs (releaseLate). */
+  private readonly holding: { end: RingReceiveEnd<Packet>; codec: Codec }[] = [];
+  private readonly arena: ArenaViews | null;
 
   constructor(
     private readonly part: Part,
     sched: Scheduler,
   ) {
     const own = sched.own;
+    this.arena = sched.arena;
     this.io = {
       kindOf: (p) => p.kind,
       valueOf: (p) => own.valueOf(p),
@@ -115,7 +125,7 @@ export class Wiring {
     const edge = { from: { node: src.box.label, port: src.name }, to: { node: to.box.label, port: to.name } };
     const { init, layout } = this.ring(index, edge);
     const peer = this.part.placement.get(to.box.label)!;
-    return this.sent(new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`), this.io, this.part.host, peer, tag));
+    return this.sent(new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`, true, this.arena), this.io, this.part.host, peer, tag));
   }
 
   private queue(key: string): { init: QueueInit; layout: ValueLayout } {
@@ -128,7 +138,7 @@ export class Wiring {
   queueSendEnd(key: string, src: OutPortBase, to: InPortImpl): QueueSendEnd<Packet> {
     const { init, layout } = this.queue(key);
     const where = `${src.box.label}.${src.name} -> ${to.box.label.replace(/#\d+$/, '')}.${to.name}`;
-    return this.sent(new QueueSendEnd(init, codecFor(layout, where, false), this.io, this.part.host, this.part.workers, where));
+    return this.sent(new QueueSendEnd(init, codecFor(layout, where, false, this.arena), this.io, this.part.host, this.part.workers, where));
   }
 
   /** One replica's side of a shared queue (with its order state when the node is ordered). */
@@ -138,7 +148,7 @@ export class Wiring {
     const of = replica.metadata.replicaOf as string | undefined;
     const sab = of === undefined ? undefined : this.part.orders.get(of);
     const order = sab === undefined ? null : { state: new ReplicaState(sab, replica.metadata.replica as number, this.part.workers), tag: this.tagOf(replica.id) };
-    return this.got(new QueueReceiveEnd(init, codecFor(layout, formatEdge(edge), false), this.io, this.part.host, this.part.worker, producer, order));
+    return this.got(new QueueReceiveEnd(init, codecFor(layout, formatEdge(edge), false, this.arena), this.io, this.part.host, this.part.worker, producer, order));
   }
 
   private readonly tags = new Map<string, { seq: number }>();
@@ -163,6 +173,24 @@ export class Wiring {
   receiveEnd(index: number, edge: Edge): RingReceiveEnd<Packet> {
     const { init, layout } = this.ring(index, edge);
     const peer = this.part.placement.get(edge.from.node)!;
-    return this.got(new RingReceiveEnd(init, codecFor(layout, formatEdge(edge)), this.io, this.part.host, peer));
+    const codec = codecFor(layout, formatEdge(edge), true, this.arena);
+    const end = new RingReceiveEnd(init, codec, this.io, this.part.host, peer);
+    if (codec.release !== undefined) this.holding.push({ end, codec });
+    return this.got(end);
+  }
+
+  /**
+   * After this worker's run: free the arena blocks of records a sender published after the
+   * receive end had closed (the sender saw it open just before). Call once the worker's
+   * network has ended, after counting them (lateDiscards).
+   */
+  releaseLate(): void {
+    for (const { end, codec } of this.holding) {
+      try {
+        for (let p = end.tryReceive(); p !== undefined; p = end.tryReceive()) if (p.kind === 'data') codec.release!(this.io.valueOf(p));
+      } catch {
+        // A block freed twice by a box: the network failed already, nothing left to free.
+      }
+    }
   }
 }

@@ -14,11 +14,13 @@
  *   3. Call the stream handlers, round robin over the stream ports, one IP per call, until no
  *      IP waits, the budget is used, or a send met a full connection (outbox non-empty).
  *      After each call the received IP is dropped unless the handler sent or dropped it, and
- *      the box must own nothing else (E_LEAK).
+ *      the box must own nothing else (E_LEAK). With a shared arena, that drop frees the IP's
+ *      block, in unchecked mode too (scheduler/arena.ts: `held`).
  *   4. Every stream port at end of stream: call `end` once, flush, terminate.
  */
 import { WeftError } from '../errors.ts';
 import { acquireChecked, dropChecked, ownsChecked, type IP } from '../ip/ip.ts';
+import { releaseHeld, releasePacket } from './arena.ts';
 import { BLOCKED, Box, LooperState, P_NONE, READY, RUNNING, W_INPUT, W_RECEIVE, isNonLooper, leakError } from './box.ts';
 
 export function activate(box: Box): void {
@@ -139,8 +141,11 @@ function runNonLooper(box: Box): void {
   const ctx = box.ctx;
   const out = box.outView;
   let budget = box.budget;
-  const beat = box.sched.beat;
-  const beatAt = box.sched.beatAt;
+  const sched = box.sched;
+  const beat = sched.beat;
+  const beatAt = sched.beatAt;
+  /** The network's arena: the received IP is tracked as `held` (scheduler/arena.ts). */
+  const arena = sched.arena;
   let idle = 0;
   let rr = box.rr;
   let port = streams[rr];
@@ -160,6 +165,7 @@ function runNonLooper(box: Box): void {
     budget--;
     beat[beatAt]++;
     if (checked) acquireChecked(box, ip);
+    if (arena !== null) sched.held = ip;
     box.ipsIn++;
     if (port.index >= 0) ctx.element = port.index;
     const ret: unknown = handler(ip as IP<unknown>, out, ctx);
@@ -167,9 +173,13 @@ function runNonLooper(box: Box): void {
     if (checked) {
       if (ownsChecked(box, ip)) {
         dropChecked(box, ip);
-        box.sched.totals.dropped++;
+        sched.totals.dropped++;
+        if (arena !== null) releasePacket(sched, ip);
       }
+      if (arena !== null) sched.held = null;
       if (box.owned !== 0) throw leakError(box);
+    } else if (arena !== null) {
+      releaseHeld(sched);
     }
     if (box.sendRefused) {
       box.sendRefused = false;

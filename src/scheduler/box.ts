@@ -21,6 +21,8 @@ import type { BoxContext, Component, NonLooperComponent, TextSink } from '../com
 import type { Waiter } from '../connection/connection.ts';
 import { WeftError } from '../errors.ts';
 import type { IP, IPKind, Owner, Packet } from '../ip/ip.ts';
+import type { ArenaView, ArenaViewType } from '../shm/arena-views.ts';
+import { adoptValue, allocFor, dropPacket, freeFor, releasePacket } from './arena.ts';
 import type { InPortImpl, OutPortBase, SyncOutPortImpl } from './ports.ts';
 import { outboxOverflow } from './ports.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -204,12 +206,21 @@ export class Box implements Waiter, Owner {
     const op = this.op;
     if (op === null || op.reject === null) return;
     const reject = op.reject;
+    const unsent = op.kind === P_SEND ? op.ip : null;
     op.clear();
+    if (unsent !== null && this.sched.arena !== null) {
+      try {
+        releasePacket(this.sched, unsent); // the send will never complete: free its block
+      } catch {
+        // freed twice by the box: nothing left to free
+      }
+    }
     reject(err);
   }
 
   createPacket(kind: IPKind, value: unknown): Packet {
     this.sched.totals.created++;
+    if (this.sched.arena !== null && kind === 'data') adoptValue(this.sched, value);
     return this.sched.own.create(this, kind, value);
   }
 
@@ -311,6 +322,13 @@ export class BoxContextImpl implements BoxContext {
     const box = this.box;
     box.sched.own.drop(box, ip);
     box.sched.totals.dropped++;
+    if (box.sched.arena !== null) dropPacket(box.sched, ip as Packet);
+  }
+  alloc<T extends ArenaViewType>(type: T, length: number, opts?: { zero?: boolean }): InstanceType<T> {
+    return allocFor(this.box, type, length, opts?.zero !== false);
+  }
+  free(view: ArenaView): void {
+    freeFor(this.box, view);
   }
 }
 

@@ -15,6 +15,7 @@ import type { InConnection, OutConnection } from '../connection/connection.ts';
 import { closedConnection } from '../connection/local-queue.ts';
 import { WeftError } from '../errors.ts';
 import { acquireChecked, releaseChecked, type IP, type Packet } from '../ip/ip.ts';
+import { releasePacket } from './arena.ts';
 import type { Box } from './box.ts';
 import { P_RECEIVE, P_SEND } from './box.ts';
 import { MAX_OUTBOX } from './tuning.ts';
@@ -107,7 +108,7 @@ export class InPortImpl implements InPort<unknown> {
   close(): void {
     if (this.closedByBox) return;
     this.closedByBox = true;
-    if (this.conn !== null) this.box.sched.totals.dropped += this.conn.closeReceiver();
+    if (this.conn !== null) this.box.sched.totals.dropped += this.conn.closeReceiver(this.box.sched.discard);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<IP<unknown>> {
@@ -175,13 +176,14 @@ export class OutPortBase {
       this.box.ipsOut++;
       return true;
     }
-    return r === 0 ? undefined : this.refuse();
+    return r === 0 ? undefined : this.refuse(p);
   }
 
-  /** A send that cannot be delivered: the IP is dropped and counted. */
-  refuse(): false {
+  /** A send that cannot be delivered: the IP is dropped (an arena block freed) and counted. */
+  refuse(p: Packet): false {
     const box = this.box;
     box.sched.totals.dropped++;
+    if (box.sched.arena !== null) releasePacket(box.sched, p);
     if (this.conn !== null && !this.closedByBox) box.sendRefused = true;
     return false;
   }
@@ -223,12 +225,17 @@ export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
 export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown> {
   send(ip: IP<unknown>): boolean {
     const box = this.box;
-    const p = box.checked ? releaseChecked(box, ip) : (ip as Packet);
+    let p: Packet;
+    if (box.checked) p = releaseChecked(box, ip);
+    else {
+      p = ip as Packet;
+      if (p === box.sched.held) box.sched.held = null; // passed on (scheduler/arena.ts)
+    }
     if (box.outboxCount === 0) {
       const r = this.put(p);
       if (r !== undefined) return r;
     } else if (this.sink.receiverClosed) {
-      return this.refuse();
+      return this.refuse(p);
     }
     box.pushOutbox(this, p);
     return true;

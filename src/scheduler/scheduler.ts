@@ -19,7 +19,8 @@
  */
 import type { Component, TextSink } from '../component/define.ts';
 import { WeftError } from '../errors.ts';
-import { checkedOwnership, uncheckedOwnership, type Ownership } from '../ip/ip.ts';
+import { checkedOwnership, uncheckedOwnership, type Ownership, type Packet } from '../ip/ip.ts';
+import type { ArenaViews } from '../shm/arena-views.ts';
 import { activate } from './activate.ts';
 import { Box, BLOCKED, DONE, LooperState, READY, RUNNING } from './box.ts';
 import { watchTimeouts } from './timeouts.ts';
@@ -65,6 +66,12 @@ export class Scheduler {
   /** Timing: when the last slice ended or a looper last parked (see looperParked). */
   private mark = 0;
   private stopError: WeftError | null = null;
+  /** The network's shared arena on this thread; null when no port of the network is shared. */
+  arena: ArenaViews | null = null;
+  /** With an arena: frees the block of each IP a closing receiver discards (scheduler/arena.ts). */
+  discard: ((p: Packet) => void) | undefined = undefined;
+  /** With an arena: the IP the running non-looper handler received (scheduler/arena.ts). */
+  held: Packet | null = null;
 
   constructor(opts: SchedulerOptions = {}) {
     this.own = opts.checked === false ? uncheckedOwnership : checkedOwnership;
@@ -170,7 +177,10 @@ export class Scheduler {
     for (;;) {
       this.beat[this.beatAt]++;
       if (this.outcome !== null) return this.outcome;
-      if (ext !== null) ext.poll();
+      if (ext !== null) {
+        ext.flush();
+        ext.poll();
+      }
       if (this.qHead !== this.qTail) {
         this.runSlice(4096);
         if (this.timing) this.mark = now();
@@ -189,6 +199,7 @@ export class Scheduler {
         });
         if (ext === null) await idle;
         else {
+          ext.flush();
           // Other workers can wake boxes here too: sleep on the doorbell as well.
           await Promise.race([idle, ext.park(false)]);
           this.idleWake = null;
@@ -203,6 +214,7 @@ export class Scheduler {
       }
       if (ext !== null) {
         // Part of a network of workers: only the main thread can tell the end or a deadlock.
+        ext.flush();
         this.parkedIdle = true;
         try {
           await ext.park(true);
@@ -268,7 +280,7 @@ export class Scheduler {
     box.status = DONE;
     this.live--;
     for (const out of box.outs) if (!out.closedByBox && out.conn !== null) out.conn.closeSender();
-    for (const inp of box.ins) if (inp.conn !== null) this.totals.dropped += inp.conn.closeReceiver();
+    for (const inp of box.ins) if (inp.conn !== null) this.totals.dropped += inp.conn.closeReceiver(this.discard);
     if (this.live === 0 && this.running === 0) {
       const w = this.idleWake;
       if (w !== null) {

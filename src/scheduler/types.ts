@@ -54,4 +54,6 @@ export interface External {
   resumed(): void;
   /** Wake this thread's own idle park (a box became READY while it sleeps). */
   wake(): void;
+  /** Publish what connection ends to other threads hold back (before sleeping, every turn). */
+  flush(): void;
 }

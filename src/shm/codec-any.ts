@@ -31,7 +31,8 @@
  * Refused with E_ENCODE (msgpackr would change them silently or fail badly):
  *   functions (msgpackr writes undefined), symbols (it throws "Unknown type"), cycles and
  *   nesting deeper than MAX_DEPTH (it overflows the stack), Promise, WeakMap, WeakSet, WeakRef,
- *   SharedArrayBuffer and Map subclasses (it writes `{}`).
+ *   SharedArrayBuffer and Map subclasses (it writes `{}`); views over the shared arena
+ *   (arena-views.ts), which would be copied while their block stayed allocated.
  * -0 inside a value: msgpackr writes it as the integer 0. It is carried by a private extension
  * (type 0x2d), written only when the scan below finds a -0: the value is then copied with each
  * -0 replaced by a marker (a slow path for a rare value).
@@ -50,6 +51,7 @@
  */
 import { addExtension, Packr, Unpackr, type Options } from 'msgpackr';
 import { WeftError } from '../errors.ts';
+import { isArenaView } from './arena-views.ts';
 import type { Codec } from './codec.ts';
 
 /** Deepest nesting carried. msgpackr's recursion overflowed between 1000 and 3000 levels. */
@@ -214,7 +216,8 @@ const FIELDS = 0, LEAF = 1, ITERABLE = 2, REFUSED = 3;
 function special(v: object): number {
   const c = v.constructor;
   if (c === Map || c === Set) return ITERABLE;
-  if (ArrayBuffer.isView(v) || v instanceof Date || v instanceof RegExp || v instanceof Error || v instanceof ArrayBuffer) return LEAF;
+  if (ArrayBuffer.isView(v)) return isArenaView(v) ? REFUSED : LEAF;
+  if (v instanceof Date || v instanceof RegExp || v instanceof Error || v instanceof ArrayBuffer) return LEAF;
   if (refusedKind(v) !== undefined) return REFUSED;
   if (v instanceof Set) return ITERABLE; // a Set subclass is written as a Set
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return LEAF; // msgpackr writes toJSON()'s result
@@ -222,6 +225,7 @@ function special(v: object): number {
 }
 
 function refusedKind(v: object): string | undefined {
+  if (isArenaView(v)) return `a view over the shared arena (ctx.alloc), which crosses workers only on port.shared() ports; copy it (${(v as ArrayBufferView).constructor.name}.from(view)) and drop its IP to send the copy here`;
   if (v instanceof Promise) return 'a Promise';
   if (v instanceof WeakMap) return 'a WeakMap';
   if (v instanceof WeakSet) return 'a WeakSet';

@@ -11,6 +11,9 @@
  *   struct   a fixed-size record of machine fields, packed in declared order with no padding
  *            (`{x: 'f64', y: 'i32'}` is 12 bytes: x at 0, y at 8)
  *   bytes    a Uint8Array of any length: the bytes themselves
+ *   shared   a typed array in the network's shared arena (arena-views.ts): a 12-byte handle;
+ *            `read` gives a new view over the same memory (the one layout that shares it), and
+ *            `release` frees the block of a value that is discarded instead of received
  *   any      any JavaScript value that can be carried faithfully, as MessagePack (codec-any.ts)
  *
  * Invariants:
@@ -27,13 +30,17 @@
  *   any) have `fixedSize` -1 and use `encode`. Calling the other one is E_INTERNAL. After a
  *   throw from `write`, the bytes at the offset are unspecified: the ring must not publish them.
  * - `read` always returns a fresh value that shares no memory with the ring (a bytes payload is
- *   a copy), so the slot can be reused as soon as `read` returns.
+ *   a copy), so the slot can be reused as soon as `read` returns. (A shared value shares the
+ *   arena's memory, never the ring's.)
+ * - `release` exists only on codecs whose values hold something beyond themselves (shared): a
+ *   connection that throws away a decoded value it will never deliver must call it.
  * - A codec serves one ordered stream: one thread encodes, one thread decodes, in the same
  *   order. Each side may call codecFor itself with the same layout; an `any` codec keeps
  *   per-stream state (MessagePack record definitions), so never share one between streams.
  */
 import { WeftError } from '../errors.ts';
 import { AnyCodec } from './codec-any.ts';
+import { HANDLE_BYTES, isArenaView, type ArenaViews } from './arena-views.ts';
 
 export type MachineType = 'f64' | 'f32' | 'i32' | 'u32' | 'i16' | 'u16' | 'i8' | 'u8' | 'bool';
 
@@ -43,6 +50,8 @@ export type ValueLayout =
   | { kind: 'struct'; fields: ReadonlyArray<readonly [string, MachineType]> }
   /** Uint8Array payloads of any length; decode gives a fresh copy. */
   | { kind: 'bytes' }
+  /** Typed arrays in the shared arena, moved by handle (no copy). */
+  | { kind: 'shared' }
   /** Any value that can be carried faithfully, via msgpackr. */
   | { kind: 'any' };
 
@@ -60,6 +69,8 @@ export interface Codec {
   encode(value: unknown): Uint8Array;
   /** Decode `length` bytes at `offset` (bytes is a Uint8Array over the same buffer as view). */
   read(view: DataView, bytes: Uint8Array, offset: number, length: number): unknown;
+  /** Shared layout only: a decoded value is discarded, never delivered: free what it holds. */
+  release?(value: unknown): void;
 }
 
 export const MACHINE_TYPES: readonly MachineType[] = Object.freeze(['f64', 'f32', 'i32', 'u32', 'i16', 'u16', 'i8', 'u8', 'bool']);
@@ -116,7 +127,7 @@ export function edgeLayout(from: ValueLayout, to: ValueLayout): ValueLayout {
  * shapes once and refer to them later. A shared queue is not a stream for any one consumer:
  * there (`stream: false`) every message carries its own keys.
  */
-export function codecFor(layout: ValueLayout, where: string, stream = true): Codec {
+export function codecFor(layout: ValueLayout, where: string, stream = true, arena: ArenaViews | null = null): Codec {
   switch (layout?.kind) {
     case 'machine':
       if (!isMachineType(layout.type)) throw new WeftError('E_USAGE', `'${String(layout.type)}' is not a machine type (${where})`);
@@ -128,6 +139,8 @@ export function codecFor(layout: ValueLayout, where: string, stream = true): Cod
     }
     case 'bytes':
       return new BytesCodec(layout, where);
+    case 'shared':
+      return new SharedCodec(layout, where, arena);
     case 'any':
       return new AnyCodec(layout, where, stream);
     default:
@@ -284,6 +297,9 @@ class BytesCodec implements Codec {
   }
   encode(value: unknown): Uint8Array {
     if (!(value instanceof Uint8Array)) throw misfit(value, 'bytes (a Uint8Array)', this.where);
+    if (isArenaView(value)) {
+      throw new WeftError('E_ENCODE', `a Uint8Array over the shared arena (ctx.alloc) crosses workers only on port.shared() ports; copy it (Uint8Array.from(view)) and drop its IP to send it on ${this.where}`);
+    }
     return value;
   }
   read(_view: DataView, bytes: Uint8Array, offset: number, length: number): unknown {
@@ -291,5 +307,34 @@ class BytesCodec implements Codec {
     const out = new Uint8Array(length);
     out.set(bytes.subarray(offset, offset + length));
     return out;
+  }
+}
+
+/**
+ * Shared: arena views by handle (arena-views.ts). Made without an arena it only answers
+ * fixedSize (the main thread sizes rings that way); reading or writing then is E_INTERNAL.
+ */
+class SharedCodec implements Codec {
+  readonly fixedSize = HANDLE_BYTES;
+  constructor(
+    readonly layout: { kind: 'shared' },
+    private readonly where: string,
+    private readonly arena: ArenaViews | null,
+  ) {}
+  private views(): ArenaViews {
+    if (this.arena === null) throw new WeftError('E_INTERNAL', `no shared arena for the shared codec of ${this.where}`);
+    return this.arena;
+  }
+  write(value: unknown, view: DataView, offset: number): void {
+    this.views().writeHandle(value, view, offset, this.where);
+  }
+  encode(): Uint8Array {
+    throw wrongMethod(this.layout, 'encode', this.where);
+  }
+  read(view: DataView, _bytes: Uint8Array, offset: number): unknown {
+    return this.views().readHandle(view, offset);
+  }
+  release(value: unknown): void {
+    this.views().release(value);
   }
 }

@@ -30,6 +30,45 @@ describe('ring, one thread', () => {
     }
   }
 
+  for (const capacity of [1, 2, 4, 64]) {
+    it(`capacity ${capacity}, batched publication: nothing is seen before it is published, all arrives once and in order`, () => {
+      const init = createRing(capacity, 512);
+      const w = new RingWriter(init);
+      const r = new RingReader(init);
+      const pick = rng(capacity * 7 + 1);
+      const maxLen = w.maxRecord;
+      const N = 5000;
+      let sent = 0;
+      let published = 0;
+      let got = 0;
+      while (got < N) {
+        const x = pick();
+        if (sent < N && x < 0.45) {
+          // Publish only when the writer cannot go on, or now and then.
+          if (writeRecord(w, sent, lengthOf(9, sent, maxLen), false)) sent++;
+          else {
+            w.publish();
+            published = sent;
+          }
+        } else if (x < 0.55) {
+          w.publish();
+          published = sent;
+        } else if (x < 0.65) r.publishHead();
+        else if (readRecord(r, got, lengthOf(9, got, maxLen), false)) got++;
+        else {
+          r.publishHead(); // empty: give the room back, then the writer can go on
+          expect(got).toBe(published);
+          if (pick() < 0.5) {
+            w.publish();
+            published = sent;
+          }
+        }
+        expect(got <= published).toBe(true);
+        expect(((w.ipsWritten - r.ipsRead) >>> 0) <= capacity).toBe(true);
+      }
+    });
+  }
+
   it('capacity is counted in IPs: a capacity-2 ring refuses the third record', () => {
     const init = createRing(2, 4096);
     const w = new RingWriter(init);

@@ -13,19 +13,20 @@ export function lengthOf(seed: number, i: number, maxLen: number): number {
 
 const canary = (seq: number, k: number) => (seq * 31 + k * 7) & 0xff;
 
-/** Try to write record `seq`; false when there is no room (count or bytes). */
-export function writeRecord(w: RingWriter, seq: number, len: number): boolean {
+/** Try to write record `seq` (and publish it unless `publish` is false); false when there is no room (count or bytes). */
+export function writeRecord(w: RingWriter, seq: number, len: number, publish = true): boolean {
   if (!w.hasIpRoom()) return false;
   const off = w.reserve(len);
   if (off < 0) return false;
   w.view.setUint32(off, seq, true);
   for (let k = 4; k < len; k++) w.bytes[off + k] = canary(seq, k);
   w.commit(K_DATA, 0, len, true);
+  if (publish) w.publish();
   return true;
 }
 
-/** Read one record and check it is `seq` with length `len`; false when empty. */
-export function readRecord(r: RingReader, seq: number, len: number): boolean {
+/** Read one record and check it is `seq` with length `len` (give its room back unless `publish` is false); false when empty. */
+export function readRecord(r: RingReader, seq: number, len: number, publish = true): boolean {
   if (!r.hasRecord()) return false;
   const h = r.peekHeader();
   const off = r.payloadOffset;
@@ -36,6 +37,7 @@ export function readRecord(r: RingReader, seq: number, len: number): boolean {
   if (s !== seq) throw new Error(`record ${seq}: got sequence ${s}`);
   for (let k = 4; k < len; k++) if (r.bytes[off + k] !== canary(seq, k)) throw new Error(`record ${seq}: canary broken at byte ${k}`);
   r.consume(len, true);
+  if (publish) r.publishHead();
   return true;
 }
 

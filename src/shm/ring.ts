@@ -4,12 +4,14 @@
  * business (connection/shared-ring.ts puts IPs on top).
  *
  * Layout (byte offsets):
- *   0    control words, Int32, one cache line per side:
- *          [0] tailBytes  [1] tailIps  [2] senderClosed           (written by the writer)
- *          [16] headBytes [17] headIps [18] receiverClosed        (written by the reader)
+ *   0    control words, Int32, each group on its own 64-byte cache line:
+ *          [0] tailBytes  [1] tailIps                 (written by the writer)
+ *          [16] headBytes [17] headIps                (written by the reader)
  *          [32] rxWaiting: the reader is blocked on "empty" and wants a doorbell
  *          [48] txWaiting: the writer is blocked on "full" and wants a doorbell
- *   256  data: `size` bytes, a power of two; records are 4-byte aligned.
+ *          [64] senderClosed  [80] receiverClosed     (read at every send: kept apart from
+ *                                                      the counters, which move all the time)
+ *   384  data: `size` bytes, a power of two; records are 4-byte aligned.
  *
  * A record is a 4-byte header then the payload, padded to 4: header = kind | flags | len << 5.
  * A header of 0 is padding: the rest of the data area up to its end is skipped (a record never
@@ -23,6 +25,13 @@
  * with Atomics.store (sequentially consistent, so it is a release of everything before it);
  * the other side reads the counter with Atomics.load before reading the bytes. Each side keeps
  * a cached copy of the other's counter and reloads it only when the cache says full/empty.
+ *
+ * Batching: commit() and consume() move a side's private counters only; publish() (writer) and
+ * publishHead() (reader) make them visible. The connection ends decide when (after a batch of
+ * records, when full or empty, at the end of a scheduler turn and before their worker sleeps):
+ * two seq-cst stores and one cache-line transfer per batch instead of per record. Until a
+ * side publishes, the other sees less data (or less room) than there is, never more; capacity
+ * is checked against the writer's private count, so it holds whatever is published.
  *
  * Waiting (no lost wake-up): a side that finds the ring empty (full) stores 1 in rxWaiting
  * (txWaiting), then checks the counters again before it sleeps. The other side, after each
@@ -45,13 +54,13 @@ export const LEN_SHIFT = 5;
 
 const TAIL_BYTES = 0;
 const TAIL_IPS = 1;
-const SENDER_CLOSED = 2;
 const HEAD_BYTES = 16;
 const HEAD_IPS = 17;
-const RECEIVER_CLOSED = 18;
 const RX_WAITING = 32;
 const TX_WAITING = 48;
-const DATA_START = 256;
+const SENDER_CLOSED = 64;
+const RECEIVER_CLOSED = 80;
+const DATA_START = 384;
 
 export const MIN_RING_BYTES = 256;
 export const MAX_RING_BYTES = 1 << 26;
@@ -149,16 +158,25 @@ export class RingWriter extends RingBase {
     return off + 4;
   }
 
-  /** Publish the record reserved last. `whole`: it ends an IP (not a non-final fragment). */
+  /**
+   * Complete the record reserved last (`whole`: it ends an IP, it is not a non-final
+   * fragment). The reader sees it once publish() runs.
+   */
   commit(kind: number, flags: number, len: number, whole: boolean): void {
     const off = this.tailBytes & this.mask;
     this.i32[off >> 2] = kind | flags | (len << LEN_SHIFT);
     this.tailBytes = (this.tailBytes + 4 + pad4(len)) >>> 0;
+    if (whole) this.tailIps = (this.tailIps + 1) >>> 0;
+  }
+
+  private shownBytes = 0;
+
+  /** Make every committed record visible to the reader: bytes first, then the IP count. */
+  publish(): void {
+    if (this.shownBytes === this.tailBytes) return;
+    this.shownBytes = this.tailBytes;
     Atomics.store(this.ctl, TAIL_BYTES, this.tailBytes | 0);
-    if (whole) {
-      this.tailIps = (this.tailIps + 1) >>> 0;
-      Atomics.store(this.ctl, TAIL_IPS, this.tailIps | 0);
-    }
+    Atomics.store(this.ctl, TAIL_IPS, this.tailIps | 0);
   }
 
   /** After publishing: true when the reader asked for a doorbell (the flag is cleared). */
@@ -239,14 +257,25 @@ export class RingReader extends RingBase {
   }
   payloadOffset = 0;
 
-  /** Consume the record peeked last; `whole` when it ended an IP. Publishes the head. */
+  /** Consume the record peeked last; `whole` when it ended an IP. See publishHead(). */
   consume(len: number, whole: boolean): void {
     this.headBytes = (this.headBytes + 4 + pad4(len)) >>> 0;
+    if (whole) this.headIps = (this.headIps + 1) >>> 0;
+  }
+
+  private shownBytes = 0;
+
+  /** Give the room of every consumed record back to the writer. */
+  publishHead(): void {
+    if (this.shownBytes === this.headBytes) return;
+    this.shownBytes = this.headBytes;
     Atomics.store(this.ctl, HEAD_BYTES, this.headBytes | 0);
-    if (whole) {
-      this.headIps = (this.headIps + 1) >>> 0;
-      Atomics.store(this.ctl, HEAD_IPS, this.headIps | 0);
-    }
+    Atomics.store(this.ctl, HEAD_IPS, this.headIps | 0);
+  }
+
+  /** IPs in the ring as this side last saw them (whole IPs published and not yet consumed). */
+  get knownFill(): number {
+    return (this.tailIps - this.headIps) >>> 0;
   }
 
   /** Discard everything published so far (the reader closed early); returns whole IPs dropped. */
@@ -254,7 +283,7 @@ export class RingReader extends RingBase {
     const tailBytes = Atomics.load(this.ctl, TAIL_BYTES) >>> 0;
     const tailIps = Atomics.load(this.ctl, TAIL_IPS) >>> 0;
     const n = (tailIps - this.headIps) >>> 0;
-    this.headBytes = this.tailBytes = tailBytes;
+    this.headBytes = this.tailBytes = this.shownBytes = tailBytes;
     this.headIps = this.tailIps = tailIps;
     Atomics.store(this.ctl, HEAD_BYTES, tailBytes | 0);
     Atomics.store(this.ctl, HEAD_IPS, tailIps | 0);

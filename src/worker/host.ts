@@ -6,10 +6,13 @@
  * - watch(end): an end with a waiting box is polled each time this worker's bell rings, until
  *   its wait is over.
  * - poll(): each scheduler turn; one shared-memory load when the bell has not moved.
+ * - dirty(end): an end holds counters it has not published (shared-ring.ts, batches): flush
+ *   it in a microtask after the code that moved it; the scheduler also flushes at every turn
+ *   and before it parks, so nothing stays unpublished while this worker sleeps.
  * - park(idle): spin briefly (a cross-thread wake-up costs ~12–21 µs here, a spin check about
  *   1 µs), then sleep on the doorbell. Whatever woke it, the watched ends are polled after.
  */
-import type { RingHost } from '../connection/shared-ring.ts';
+import type { Flushable, RingHost } from '../connection/shared-ring.ts';
 import type { External } from '../scheduler/scheduler.ts';
 import { Parker, ring } from '../shm/doorbell.ts';
 
@@ -19,6 +22,12 @@ export const SPIN_MS = 0.05;
 export class WorkerHost implements RingHost, External {
   readonly parker: Parker;
   private watched: { poll(): boolean }[] = [];
+  private dirtyEnds: Flushable[] = [];
+  private flushQueued = false;
+  private readonly flushTask = () => {
+    this.flushQueued = false;
+    this.flush();
+  };
   /** Time spent parked on the doorbell (idle or awaiting I/O), ms. */
   idleMs = 0;
 
@@ -42,6 +51,22 @@ export class WorkerHost implements RingHost, External {
 
   watch(end: { poll(): boolean }): void {
     this.watched.push(end);
+  }
+
+  dirty(end: Flushable): void {
+    this.dirtyEnds.push(end);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flushTask);
+    }
+  }
+
+  /** Publish every end's pending counters (and ring the peers that wait for them). */
+  flush(): void {
+    const list = this.dirtyEnds;
+    if (list.length === 0) return;
+    this.dirtyEnds = [];
+    for (const end of list) end.flush();
   }
 
   poll(): void {

@@ -7,6 +7,10 @@
  * output to print, quiescence to judge (the end, or a deadlock over all workers' wait-for
  * edges), results to merge. A worker that cannot start, or dies, is reported with the boxes
  * it hosted, and the others are stopped: the run always ends.
+ *
+ * The shared arena (when the network has one) is made here with the rings; its counters are
+ * read here, once every worker has reported (each freed what its boxes still held), for
+ * `stats.arena`, and blocks still live then are a warning (onWarning), as on one thread.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -14,11 +18,12 @@ import type { TextSink } from '../component/define.ts';
 import { WeftError } from '../errors.ts';
 import type { Graph } from '../graph/graph.ts';
 import type { BuildOptions } from '../network/build.ts';
-import { EXIT_CODES, type BoxFailure, type NetworkStats, type RunResult, type RunStatus } from '../network/network.ts';
+import { arenaWarning, EXIT_CODES, type BoxFailure, type NetworkStats, type RunResult, type RunStatus } from '../network/network.ts';
 import type { Registry } from '../network/registry.ts';
 import { deadlockReport, type DeadlockReport, type WaitInfo } from '../network/termination.ts';
 import { place, type Placement } from '../placement/placement.ts';
 import { STOP_GRACE_MS } from '../scheduler/tuning.ts';
+import { Arena } from '../shm/arena.ts';
 import { activeWorkers } from '../shm/doorbell.ts';
 import { expandParallel } from '../network/parallel.ts';
 import { BEAT_STRIDE, DEFAULT_WATCHDOG_MS, Watchdog, type WatchedBox } from './watchdog.ts';
@@ -88,6 +93,7 @@ export class MultiNetwork {
 
   private async runOnce(): Promise<RunResult> {
     const inits = workerInits(this.graph, this.placement.worker, this.registry, this.opts, this.beats);
+    this.arena = inits[0].arena === undefined ? null : new Arena(inits[0].arena);
     const n = inits.length;
     this.results = new Array(n).fill(null);
     let ready = 0;
@@ -223,6 +229,8 @@ export class MultiNetwork {
     });
   }
   private heldAcks: [number, number][] | null = null;
+  /** The network's shared arena, when it has one. */
+  private arena: Arena | null = null;
   private readonly beats: SharedArrayBuffer;
   /** Per worker, its boxes in the order its scheduler numbers them (what a heartbeat names). */
   private readonly watched: WatchedBox[][];
@@ -231,7 +239,7 @@ export class MultiNetwork {
   /** The watchdog over the workers' heartbeats (started once every worker is ready). */
   private startWatchdog(doorbells: SharedArrayBuffer, terminate: (w: number) => void): void {
     const boxes = this.watched;
-    const warn = this.opts.onWarning ?? ((t: string) => process.stderr.write(`weft: ${t}\n`));
+    const warn = (t: string) => this.warn(t);
     this.watchdog = new Watchdog(
       new Int32Array(this.beats),
       new Int32Array(doorbells),
@@ -245,6 +253,12 @@ export class MultiNetwork {
       },
     );
     this.watchdog.start();
+  }
+
+  /** Warnings: the watchdog's, and arena blocks held at the end (default: stderr). */
+  private warn(text: string): void {
+    if (this.opts.onWarning) this.opts.onWarning(text);
+    else process.stderr.write(`weft: ${text}\n`);
   }
 
   /** Wait briefly for the workers to exit by themselves, then terminate the stragglers. */
@@ -278,7 +292,9 @@ export class MultiNetwork {
       status = 'interrupted';
       extra = { reason: this.stopReason ?? this.results.find((r) => r?.reason)?.reason };
     }
-    return { status, exitCode: EXIT_CODES[status], stats: this.stats(), ...extra };
+    const stats = this.stats();
+    if (stats.arena !== undefined && stats.arena.liveBlocks > 0) this.warn(arenaWarning(stats.arena));
+    return { status, exitCode: EXIT_CODES[status], stats, ...extra };
   }
 
   stop(reason = 'interrupted'): void {
@@ -307,6 +323,7 @@ export class MultiNetwork {
     }
     s.boxes.sort((a, b) => (order.get(a.box) ?? 0) - (order.get(b.box) ?? 0));
     if (this.watchdog !== null) s.hogs = [...this.watchdog.hogs.values()];
+    if (this.arena !== null) s.arena = this.arena.stats();
     s.workers?.sort((a, b) => a.worker - b.worker);
     return s;
   }

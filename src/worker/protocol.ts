@@ -34,6 +34,8 @@ export interface WorkerInit {
   doorbells: SharedArrayBuffer;
   /** Heartbeats for the watchdog: BEAT_STRIDE Int32 words per worker. */
   beats: SharedArrayBuffer;
+  /** The network's shared arena (shm/arena.ts), when some port is port.shared(). */
+  arena?: SharedArrayBuffer;
   /** Components directories, searched after the built-in components. */
   components: string[];
   options: Omit<BuildOptions, 'stdout'>;

@@ -1,19 +1,21 @@
 /**
  * Each worker's share of a network, made by the main thread before the workers start: the
  * rings of the edges that cross workers, the shared queues of parallel nodes, the order state
- * of ordered ones, the doorbells, and the part of the graph the worker builds.
+ * of ordered ones, the doorbells, the shared arena (one for the whole network, made only when
+ * some port of its components is port.shared()), and the part of the graph the worker builds.
  *
  * A worker gets only its nodes, the edges that touch them (with their indexes in the whole
  * graph: a ring is named by its edge's index) and the IIPs of its nodes, so that a network of
  * a million boxes is not copied whole into every worker.
  */
 import type { PortDecl } from '../component/port.ts';
-import { layoutOf } from '../component/port.ts';
+import { anyShared, layoutOf } from '../component/port.ts';
 import { formatEdge, type Graph } from '../graph/graph.ts';
 import { isOrdered } from '../network/parallel.ts';
 import type { Registry } from '../network/registry.ts';
 import { DEFAULT_CAPACITY } from '../scheduler/tuning.ts';
 import { codecFor, edgeLayout, type ValueLayout } from '../shm/codec.ts';
+import { createArenaBuffer, DEFAULT_ARENA_BYTES } from '../shm/arena.ts';
 import { createDoorbells } from '../shm/doorbell.ts';
 import { createQueue, type QueueInit } from '../shm/mpmc.ts';
 import { createOrderState } from '../shm/order.ts';
@@ -35,6 +37,7 @@ export interface ShareOptions {
   checked?: boolean;
   timing?: boolean;
   budget?: number;
+  arenaBytes?: number;
   components: string[];
 }
 
@@ -108,6 +111,11 @@ export function workerInits(graph: Graph, where: ReadonlyMap<string, number>, re
   for (const iip of graph.iips) parts[where.get(iip.to.node)!].iips.push(iip);
 
   const doorbells = createDoorbells(n);
+  const usesArena = graph.nodes.some((nd) => {
+    const e = registry.entry(nd.component);
+    return e !== undefined && e.kind === 'component' && anyShared(e.component.inPorts, e.component.outPorts);
+  });
+  const arena = usesArena ? createArenaBuffer(opts.arenaBytes ?? DEFAULT_ARENA_BYTES) : undefined;
   const { capacity, checked, timing, budget, components } = opts;
   const options = { capacity, checked, timing, budget };
   const q = [...queues.entries()];
@@ -122,6 +130,7 @@ export function workerInits(graph: Graph, where: ReadonlyMap<string, number>, re
     orders,
     doorbells,
     beats,
+    arena,
     components,
     options,
   }));

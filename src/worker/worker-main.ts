@@ -63,7 +63,7 @@ async function build() {
       return e.component;
     },
     { ...init.options, stdout },
-    { worker: init.worker, workers: init.workers, placement, edgeIndex: init.edgeIndex, rings: new Map(init.rings), queues: new Map(init.queues), orders: new Map(init.orders), host },
+    { worker: init.worker, workers: init.workers, placement, edgeIndex: init.edgeIndex, rings: new Map(init.rings), queues: new Map(init.queues), orders: new Map(init.orders), host, arena: init.arena },
   );
   built.sched.external = host;
   built.sched.beat = new Int32Array(init.beats);
@@ -119,6 +119,9 @@ async function main(): Promise<void> {
       built.sched.beat[built.sched.beatAt + 1] = -1; // gathering statistics is nobody's stretch
       let late = 0;
       for (const c of built.connections) late += 'lateDiscards' in c.conn ? (c.conn as { lateDiscards(): number }).lateDiscards() : 0;
+      // Counted: now free the arena blocks of those late records (the main thread reads the
+      // arena's counters once every worker has reported).
+      built.wiring?.releaseLate();
       const result = toWire(r, late);
       result.worker = workerStats(built, host, performance.now() - startedAt);
       post({ t: 'result', result });

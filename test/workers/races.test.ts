@@ -44,6 +44,11 @@ class Host implements RingHost {
   watch(end: { poll(): boolean }): void {
     this.watched.push(end);
   }
+  /** Ends with counters not yet published: a worker flushes them after the running code. */
+  dirtyEnds: { flush(): void }[] = [];
+  dirty(end: { flush(): void }): void {
+    this.dirtyEnds.push(end);
+  }
   /** What a worker does when its bell rang: poll every watched end, keep those still waiting. */
   answerBell(): void {
     const list = this.watched;
