@@ -11,6 +11,7 @@
  *   workersW       `workers: W`, work has metadata `parallel: 'auto'` (W replicas, one pinned
  *                  per worker, taking IPs from one shared queue), for W = 2, 4, 8, … up to
  *                  availableParallelism() (and that count itself).
+ *   workersW.pin   the same with `pin: true` (--pin: worker K on core K): what pinning changes.
  * Before the rows, the main thread calibrates Spin's loop: iterations for SCALE_US µs.
  *
  * Rate: measured inside the sink from IP N/10 to IP N (steady state: worker start-up and the
@@ -90,12 +91,17 @@ for (let w = 2; w <= MAX_W; w *= 2) counts.push(w);
 if (!counts.includes(MAX_W)) counts.push(MAX_W);
 
 const rows: Row[] = [];
-for (const workers of counts) {
+const variants: [number, boolean][] = [];
+for (const w of counts) {
+  variants.push([w, false]);
+  if (w > 1) variants.push([w, true]);
+}
+for (const [workers, pin] of variants) {
   const once = async (n: number): Promise<Sample> => {
     const skip = Math.max(1, Math.floor(n / 10));
     const out = new Capture();
     const t0 = clock();
-    const r = await run(graph(n, skip, cal.iter, workers > 1), { workers, components: [COMPONENTS], stdout: out });
+    const r = await run(graph(n, skip, cal.iter, workers > 1), { workers, pin, components: [COMPONENTS], stdout: out, onWarning: (t) => log(t) });
     const t1 = clock();
     if (r.status !== 'finished') throw new Error(`scaling on ${workers} workers: ${r.status}: ${r.failure?.message ?? ''}`);
     const rep = out.lines('sink')[0] as unknown as ConsumerReport;
@@ -104,9 +110,10 @@ for (const workers of counts) {
   await once(Math.max(100, Math.floor(N / 10)));
   const ss: Sample[] = [];
   for (let k = 0; k < RUNS; k++) ss.push(await once(N));
-  log(`workers${workers}`, ss.map((s) => fmtNum(s.steady)).join(' '));
+  const id = `workers${workers}${pin ? '.pin' : ''}`;
+  log(id, ss.map((s) => fmtNum(s.steady)).join(' '));
   const st = stats(ss.map((s) => s.steady));
-  rows.push({ id: `workers${workers}`, workers, samples: ss, ...st, ratio: 0, efficiency: 0, usPerIp: 1e6 / st.median, cut: ss.filter((s) => s.cut).length });
+  rows.push({ id, workers, samples: ss, ...st, ratio: 0, efficiency: 0, usPerIp: 1e6 / st.median, cut: ss.filter((s) => s.cut).length });
 }
 const base = rows[0];
 for (const r of rows) {
@@ -115,9 +122,9 @@ for (const r of rows) {
 }
 
 const verdicts: string[] = [];
-const two = rows.find((r) => r.workers === 2);
+const two = rows.find((r) => r.id === 'workers2');
 if (two) verdicts.push(`target workers2 >= 1.8x workers1: ${fmtRatio(two.ratio)} ${two.ratio >= 1.8 ? 'PASS' : 'MISS'}`);
-const sixteen = rows.find((r) => r.workers === 16);
+const sixteen = rows.find((r) => r.id === 'workers16');
 if (sixteen) verdicts.push(`target workers16 >= 12x workers1: ${fmtRatio(sixteen.ratio)} ${sixteen.ratio >= 12 ? 'PASS' : 'MISS'}`);
 else verdicts.push('target workers16 >= 12x: not measured (fewer than 16 cores here)');
 

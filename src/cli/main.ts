@@ -2,7 +2,7 @@
  * The `weft` command. A contract that tests and users rely on:
  *
  *   weft run GRAPH [--workers N] [--explain] [--capacity N] [--stats] [--components DIR]...
- *                  [--unchecked] [--budget N] [--watchdog MS] [--arena MIB]
+ *                  [--unchecked] [--budget N] [--watchdog MS] [--arena MIB] [--pin]
  *   weft check GRAPH [--components DIR]...
  *   weft components [--components DIR]... [--json]
  *   weft convert GRAPH --to json|fbp|dot
@@ -53,6 +53,7 @@ export function buildProgram(): Command {
     .option('--workers <n>', `worker threads (default: one per core, ${defaultWorkers()} here)`, positiveInt('--workers', MAX_WORKERS))
     .option('--explain', 'print which worker runs each box, and why, instead of running')
     .option('--watchdog <ms>', 'with several workers: report a box that runs this long without a port operation (default 1000)', positiveInt('--watchdog'))
+    .option('--pin', 'with several workers, on Linux: pin worker K to core K (a warning says why when it cannot)')
     .option('--arena <mib>', `size of the shared arena for port.shared() payloads, MiB (default ${DEFAULT_ARENA_BYTES / 2 ** 20})`, positiveInt('--arena', MAX_ARENA_BYTES / 2 ** 20))
     .action(async (graph: string, opts) => {
       process.exitCode = await runCommand(graph, opts);

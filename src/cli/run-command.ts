@@ -27,6 +27,7 @@ export interface RunFlags {
   watchdog?: number;
   /** Shared arena size, MiB. */
   arena?: number;
+  pin?: boolean;
 }
 
 const STATUS_AFTER_MS = 1000;
@@ -43,6 +44,7 @@ export async function runCommand(graph: string, flags: RunFlags): Promise<number
       budget: flags.budget,
       workers: flags.workers ?? defaultWorkers(),
       watchdogMs: flags.watchdog,
+      pin: flags.pin,
       arenaBytes: flags.arena === undefined ? undefined : flags.arena * 2 ** 20,
     });
   } catch (e) {

@@ -27,6 +27,8 @@ export interface RunOptions extends BuildOptions {
   workers?: number;
   /** Several workers: report a box holding its worker this long without a port operation (ms, default 1000). */
   watchdogMs?: number;
+  /** Several workers, Linux: pin worker K to core K (worker/pin.ts); where it cannot, a warning says why. */
+  pin?: boolean;
   /** Where warnings go (default: stderr): the watchdog's, and arena blocks held at the end. */
   onWarning?: (text: string) => void;
 }

@@ -40,6 +40,8 @@ export interface MultiOptions extends BuildOptions {
   watchdogMs?: number;
   /** Where watchdog warnings go (default: stderr, prefixed `weft: `). */
   onWarning?: (text: string) => void;
+  /** Pin worker K to core K (Linux). */
+  pin?: boolean;
 }
 
 const BOOT = new URL('./boot.mjs', import.meta.url);
@@ -111,6 +113,7 @@ export class MultiNetwork {
     let resolveAll!: () => void;
     const allDone = new Promise<void>((r) => (resolveAll = r));
     const exited = new Array(n).fill(false);
+    let pinWarned = false;
     const exits: Promise<void>[] = [];
 
     const send = (w: number, m: ToWorker) => {
@@ -145,6 +148,10 @@ export class MultiNetwork {
       worker.on('message', (m: FromWorker) => {
         switch (m.t) {
           case 'ready':
+            if (m.unpinned !== undefined && !pinWarned) {
+              pinWarned = true;
+              (this.opts.onWarning ?? ((t: string) => process.stderr.write(`weft: ${t}\n`)))(`--pin: worker ${w} could not be pinned (${m.unpinned}); running unpinned`);
+            }
             if (++ready === n && this.stopReason === null) {
               // The network's time counts from here (worker start-up is not part of it).
               this.startedAt = performance.now();

@@ -36,6 +36,8 @@ export interface WorkerInit {
   beats: SharedArrayBuffer;
   /** The network's shared arena (shm/arena.ts), when some port is port.shared(). */
   arena?: SharedArrayBuffer;
+  /** Pin this worker to core `worker` mod the cores (--pin). */
+  pin?: boolean;
   /** Components directories, searched after the built-in components. */
   components: string[];
   options: Omit<BuildOptions, 'stdout'>;
@@ -68,7 +70,8 @@ export interface WireResult {
 }
 
 export type FromWorker =
-  | { t: 'ready' }
+  /** `unpinned`: asked to pin itself (--pin), the worker could not; why. */
+  | { t: 'ready'; unpinned?: string }
   | { t: 'startup-error'; message: string; code?: string; stack?: string }
   | { t: 'quiescent' }
   | { t: 'snapshot'; live: number; ready: number; waits: WaitInfo[]; activity: Activity }

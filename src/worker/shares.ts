@@ -39,6 +39,7 @@ export interface ShareOptions {
   budget?: number;
   arenaBytes?: number;
   components: string[];
+  pin?: boolean;
 }
 
 type Edge = Graph['edges'][number];
@@ -132,6 +133,7 @@ export function workerInits(graph: Graph, where: ReadonlyMap<string, number>, re
     beats,
     arena,
     components,
+    pin: opts.pin,
     options,
   }));
 }

@@ -8,6 +8,7 @@
  * returns false once OUTPUT_WINDOW characters are unacknowledged, and 'drain' follows.
  */
 import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { builtins } from '../../components/index.ts';
 import type { TextSink } from '../component/define.ts';
@@ -16,6 +17,7 @@ import { buildNetwork, type BuiltNetwork } from '../network/build.ts';
 import { Network, type RunResult, type WorkerStats } from '../network/network.ts';
 import { Registry } from '../network/registry.ts';
 import { WorkerHost } from './host.ts';
+import { coreOf, pinThisThread } from './pin.ts';
 import { BEAT_STRIDE } from './watchdog.ts';
 import type { FromWorker, ToWorker, WireResult, WorkerInit } from './protocol.ts';
 
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
         break;
     }
   });
-  post({ t: 'ready' });
+  post({ t: 'ready', unpinned: init.pin ? (pinThisThread(coreOf(init.worker, availableParallelism())) ?? undefined) : undefined });
 }
 
 void main();
