@@ -16,7 +16,8 @@
  * once the wait is over (or the other side closed) and then stops being polled.
  *
  * Batches: an end publishes its counter (ring.ts publish / publishHead) once per `batch`
- * records (half the capacity, at most 32), and always before it reports "full" (sender) or
+ * records (half the capacity, at most 32; a sender only on rings of capacity 64 or more, and
+ * at once whenever the reader waits on "empty"), and always before it reports "full" (sender) or
  * "empty" (receiver), before the sender closes, and when its worker flushes (RingHost.dirty:
  * in a microtask after the code that moved it, at every scheduler turn and before the worker
  * sleeps). A receiver wakes a sender waiting for room only once the ring is at most half full
@@ -48,6 +49,14 @@ export interface Flushable {
 /** Records per publication: half the capacity (so the other side can work on the first half
  * while this side fills the second), at most 32, at least 1. */
 export const batchFor = (capacity: number): number => Math.max(1, Math.min(32, capacity >> 1));
+
+/**
+ * A sender batches only on rings at least this large. Measured (docs/design.md): batching
+ * sends on a capacity-10 ring made one f64 stream faster (3.2 → 4.9 M IPs/s) but a parallel
+ * stage whose replicas send every 20 µs 10% slower (1.80× → 1.64× on 2 workers); at capacity
+ * 256 the stream gains 3.8 → 6.2 M.
+ */
+export const SEND_BATCH_MIN_CAPACITY = 64;
 
 /** How the ends see packets: read kind and value, make a received one. */
 export interface PacketIO<P> {
@@ -94,7 +103,7 @@ export class RingSendEnd<P> implements SendEnd<P>, Flushable {
     this.capacity = init.capacity;
     // An ordered replica's outputs go out one by one: the replica announces the next input it
     // takes (shm/order.ts) right after, and a merge must never see that before these records.
-    this.batch = tag === null ? batchFor(init.capacity) : 1;
+    this.batch = tag === null && init.capacity >= SEND_BATCH_MIN_CAPACITY ? batchFor(init.capacity) : 1;
   }
 
   /** Publish what was committed and ring the reader if it waits. */
@@ -107,7 +116,8 @@ export class RingSendEnd<P> implements SendEnd<P>, Flushable {
   }
 
   private committed(): void {
-    if (++this.pending >= this.batch) {
+    // A reader waiting on "empty" gets the record at once: batching is for a busy reader.
+    if (++this.pending >= this.batch || this.w.readerWaiting) {
       this.pending = 0;
       this.w.publish();
       if (this.w.takeRxWaiting()) this.host.ring(this.peer);
