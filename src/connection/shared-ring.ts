@@ -16,8 +16,8 @@
  * once the wait is over (or the other side closed) and then stops being polled.
  *
  * Batches: an end publishes its counter (ring.ts publish / publishHead) once per `batch`
- * records (half the capacity, at most 32; a sender only on rings of capacity 64 or more, and
- * at once whenever the reader waits on "empty"), and always before it reports "full" (sender) or
+ * records (half the capacity, at most 32; a sender only on rings of capacity 64 or more),
+ * and always before it reports "full" (sender) or
  * "empty" (receiver), before the sender closes, and when its worker flushes (RingHost.dirty:
  * in a microtask after the code that moved it, at every scheduler turn and before the worker
  * sleeps). A receiver wakes a sender waiting for room only once the ring is at most half full
@@ -116,8 +116,7 @@ export class RingSendEnd<P> implements SendEnd<P>, Flushable {
   }
 
   private committed(): void {
-    // A reader waiting on "empty" gets the record at once: batching is for a busy reader.
-    if (++this.pending >= this.batch || this.w.readerWaiting) {
+    if (++this.pending >= this.batch) {
       this.pending = 0;
       this.w.publish();
       if (this.w.takeRxWaiting()) this.host.ring(this.peer);

@@ -179,11 +179,6 @@ export class RingWriter extends RingBase {
     Atomics.store(this.ctl, TAIL_IPS, this.tailIps | 0);
   }
 
-  /** The reader waits on "empty" (one load; that line changes only when it starts or stops waiting). */
-  get readerWaiting(): boolean {
-    return Atomics.load(this.ctl, RX_WAITING) !== 0;
-  }
-
   /** After publishing: true when the reader asked for a doorbell (the flag is cleared). */
   takeRxWaiting(): boolean {
     return Atomics.load(this.ctl, RX_WAITING) !== 0 && Atomics.exchange(this.ctl, RX_WAITING, 0) !== 0;
