@@ -90,6 +90,14 @@ export function emptyGraph(file?: string): Graph {
   return { file, properties: {}, nodes: [], edges: [], iips: [], inports: [], outports: [] };
 }
 
+/**
+ * Set an own, enumerable property, even for keys such as `__proto__` that plain assignment
+ * would turn into a prototype change (names in graphs are user text).
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** `Node.PORT[2]` as used in messages. */
 export function formatPortRef(ref: { node: string; port: string; index?: number }): string {
   return `${ref.node}.${ref.port}${ref.index === undefined ? '' : `[${ref.index}]`}`;

@@ -18,7 +18,7 @@ import { isComponent, type Component } from '../component/define.ts';
 import type { PortDecl } from '../component/port.ts';
 import { WeftError } from '../errors.ts';
 import type { Diagnostic } from '../graph/diagnostic.ts';
-import type { Graph } from '../graph/graph.ts';
+import { setOwn, type Graph } from '../graph/graph.ts';
 import type { ComponentLookup, ComponentShape, PortShape } from '../graph/validate.ts';
 
 export type RegistryEntry =
@@ -191,8 +191,8 @@ function subnetShape(graph: Graph, shapeOf: (component: string) => ComponentShap
   };
   const inPorts: Record<string, PortShape> = {};
   const outPorts: Record<string, PortShape> = {};
-  for (const p of graph.inports) inPorts[p.name.toLowerCase()] = pick(p.node, p.port, 'inPorts', p.index);
-  for (const p of graph.outports) outPorts[p.name.toLowerCase()] = pick(p.node, p.port, 'outPorts', p.index);
+  for (const p of graph.inports) setOwn(inPorts, p.name.toLowerCase(), pick(p.node, p.port, 'inPorts', p.index));
+  for (const p of graph.outports) setOwn(outPorts, p.name.toLowerCase(), pick(p.node, p.port, 'outPorts', p.index));
   return { inPorts, outPorts };
 }
 

@@ -19,7 +19,7 @@
  *   used twice in one direction, ignoring case (E_EXPORT).
  */
 import type { Diagnostic } from '../diagnostic.ts';
-import type { ExportedPort, Graph, SourceSpan } from '../graph.ts';
+import { setOwn, type ExportedPort, type Graph, type SourceSpan } from '../graph.ts';
 import type { ComponentText } from './lexer.ts';
 
 export interface NodeMention {
@@ -95,7 +95,7 @@ export class NodeTable {
         }
         value = Number(entry.value);
       }
-      const old = state.metadata[entry.key];
+      const old = Object.hasOwn(state.metadata, entry.key) ? state.metadata[entry.key] : undefined;
       if (old !== undefined && old !== value) {
         this.diagnostics.push({
           code: 'E_GRAPH',
@@ -103,7 +103,7 @@ export class NodeTable {
           span,
         });
       }
-      state.metadata[entry.key] = value;
+      setOwn(state.metadata, entry.key, value);
     }
     return state.key;
   }

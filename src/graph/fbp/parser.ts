@@ -49,7 +49,7 @@
  * a name (`OUT -(4)->`), since `-` may be part of a name.
  */
 import type { Diagnostic, DiagnosticCode } from '../diagnostic.ts';
-import { emptyGraph, type ExportedPort, type Graph, type PortRef, type SourceSpan } from '../graph.ts';
+import { emptyGraph, setOwn, type ExportedPort, type Graph, type PortRef, type SourceSpan } from '../graph.ts';
 import {
   checkNode,
   checkPortName,
@@ -123,7 +123,7 @@ class FbpParser {
     const key = tok.key!;
     const value = tok.value as string;
     if (key === 'runtime') this.graph.properties.environment = { type: value };
-    else this.graph.properties[key] = value;
+    else setOwn(this.graph.properties, key, value);
   }
 
   private directive(toks: Token[]): void {
