@@ -53,6 +53,7 @@ import { Worker } from 'node:worker_threads';
 import { emptyGraph, type Graph } from '../src/graph/graph.ts';
 import { run } from '../src/index.ts';
 import { createRing, K_DATA, RingWriter } from '../src/shm/ring.ts';
+import { ringBytes } from '../src/worker/shares.ts'; // the ring size the runtime gives a cross-worker edge
 import { clock, COMPONENTS, MAX_RUN_MS, MAX_RUN_S, sampleOf, verify, Capture, type ConsumerReport, type Sample } from './_workers.ts';
 import { envInt, fmtNum, fmtRatio, log, machine, machineLine, median, output, RUNS, stats, table, type Stats } from './_util.ts';
 
@@ -128,8 +129,6 @@ function postmsgRun(w: Worker, batch: number) {
   };
 }
 
-/** MultiNetwork's data bytes for a fixed-size edge (multi-network.ts ringBytes). */
-const ringBytes = (capacity: number, fixed: number) => Math.max(256, capacity * (4 + ((fixed + 3) & ~3)) * 2);
 const sleepWord = new Int32Array(new SharedArrayBuffer(4));
 
 /**
