@@ -22,8 +22,10 @@
  * workers16 ≥ 12×.
  *
  * Parameters (environment): SCALE_US (20), SCALE_N (default: 2 s of work on one thread),
- * SCALE_MAX_W (availableParallelism()), BENCH_RUNS (5), WORKERS_MAX_RUN_S (4 × the expected
- * one-thread time; 0: none). Flags: --json.
+ * SCALE_MAX_W (availableParallelism()), SCALE_COUNTS (worker counts besides 1, e.g. `8,16`; default: 2, 4, 8, …
+ * up to SCALE_MAX_W), BENCH_RUNS (5), WORKERS_MAX_RUN_S (4 × the expected
+ * one-thread time; 0: none), SCALE_DETAIL (1: log each run's worker busy shares and the IPs each
+ * replica took). Flags: --json.
  * Run: node --import tsx bench/scaling.ts
  */
 import { availableParallelism } from 'node:os';
@@ -37,6 +39,7 @@ const US = Number(process.env.SCALE_US ?? 20);
 const N = envInt('SCALE_N', Math.round(2e6 / US));
 const MAX_W = envInt('SCALE_MAX_W', availableParallelism());
 const MAX_RUN_S = Number(process.env.WORKERS_MAX_RUN_S ?? (4 * N * US) / 1e6);
+const DETAIL = process.env.SCALE_DETAIL === '1';
 const MAX_RUN_MS = MAX_RUN_S > 0 ? Math.round(MAX_RUN_S * 1000) : 0;
 
 /** Iterations of spin() that take `us` µs on this thread (best of a few timings). */
@@ -89,6 +92,10 @@ log(`SCALE_US=${US} (${cal.iter} iterations, ${cal.nsPerIter.toFixed(3)} ns each
 const counts = [1];
 for (let w = 2; w <= MAX_W; w *= 2) counts.push(w);
 if (!counts.includes(MAX_W)) counts.push(MAX_W);
+if (process.env.SCALE_COUNTS) {
+  const only = process.env.SCALE_COUNTS.split(',').map(Number);
+  counts.splice(0, counts.length, ...[1, ...only.filter((w) => Number.isInteger(w) && w > 1)]);
+}
 
 const rows: Row[] = [];
 const variants: [number, boolean][] = [];
@@ -105,6 +112,12 @@ for (const [workers, pin] of variants) {
     const t1 = clock();
     if (r.status !== 'finished') throw new Error(`scaling on ${workers} workers: ${r.status}: ${r.failure?.message ?? ''}`);
     const rep = out.lines('sink')[0] as unknown as ConsumerReport;
+    if (DETAIL && r.stats.workers) {
+      // Where the time went: each worker's busy share, and the IPs each replica took.
+      const busy = r.stats.workers.map((w) => `${w.worker}:${Math.round((100 * w.busyMs) / Math.max(1, w.busyMs + w.idleMs))}%`).join(' ');
+      const taken = r.stats.boxes.filter((b) => b.box.startsWith('work')).map((b) => b.ipsIn);
+      log(`  ${workers}${pin ? ".pin" : ""} n=${n} busy ${busy}; replica IPs min ${Math.min(...taken)} max ${Math.max(...taken)}`);
+    }
     return { ...sampleOf(`scaling on ${workers} workers`, rep, n, skip), endToEnd: rep.got / ((t1 - t0) / 1000) };
   };
   await once(Math.max(100, Math.floor(N / 10)));

@@ -14,6 +14,7 @@ import { formatEdge, type Graph } from '../graph/graph.ts';
 import { isOrdered } from '../network/parallel.ts';
 import type { Registry } from '../network/registry.ts';
 import { DEFAULT_CAPACITY } from '../scheduler/tuning.ts';
+import { MAX_CAPACITY } from '../connection/local-queue.ts';
 import { codecFor, edgeLayout, type ValueLayout } from '../shm/codec.ts';
 import { createArenaBuffer, DEFAULT_ARENA_BYTES } from '../shm/arena.ts';
 import { createDoorbells } from '../shm/doorbell.ts';
@@ -74,7 +75,12 @@ export function workerInits(graph: Graph, where: ReadonlyMap<string, number>, re
       if (queues.has(key)) return;
       const layout = layoutOfEdge(e);
       const fixed = codecFor(layout, formatEdge(e)).fixedSize;
-      queues.set(key, { init: createQueue(capacityOf(e), fixed >= 0 ? fixed : QUEUE_SLOT_PAYLOAD, replicas.get(key)!), layout });
+      // The queue stands for one connection of the edge's capacity per replica (as a
+      // LoadBalance into K connections would buffer): with fewer slots than replicas, free
+      // replicas wait on the producer instead of working (bench/scaling.ts, 16 workers).
+      const k = replicas.get(key)!;
+      const slots = Math.min(capacityOf(e) * k, MAX_CAPACITY);
+      queues.set(key, { init: createQueue(slots, fixed >= 0 ? fixed : QUEUE_SLOT_PAYLOAD, k), layout });
       return;
     }
     // An ordered node's outputs always go through rings (they carry input numbers).

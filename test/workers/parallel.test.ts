@@ -52,7 +52,7 @@ describe('parallel nodes', () => {
       [4, 4],
     ]) {
       const many = await output(g, workers, capacity);
-      expect(many.r.status).toBe('finished');
+      expect(many.r.status, `${workers} workers, capacity ${capacity}: ${many.r.failure?.message ?? ''} ${String(many.r.failure?.error)}`).toBe('finished');
       expect(many.lines).toEqual(one.lines);
     }
   });
