@@ -57,6 +57,21 @@ describe('parallel nodes', () => {
     }
   });
 
+  it("the shared queue holds one connection's capacity per replica, and fills past a single capacity", async () => {
+    // 4 slow replicas behind a fast source at capacity 2: the queue has 2 x 4 slots, and the
+    // source fills them (with 2 slots, 2 of the 4 replicas would wait on it every time).
+    const g = graph(2000, { component: 'stress/Work', meta: { parallel: 4 }, iter: 20000 });
+    const r = (await output(g, 2, 2)).r;
+    expect(r.status).toBe('finished');
+    const into = r.stats.connections.filter((c) => c.edge.startsWith('Src.out -> W#'));
+    expect(into.length).toBe(4);
+    for (const c of into) {
+      expect(c.capacity).toBe(8);
+      expect(c.maxFill).toBeGreaterThan(2);
+    }
+    expect(into.reduce((a, c) => a + c.carried, 0)).toBe(2000);
+  });
+
   it('a replica that fails is named, exit code 1, and the run ends', async () => {
     const g = graph(1000, { component: 'stress/FailAt', meta: { parallel: 2 } });
     const { r } = await output(g, 2);
