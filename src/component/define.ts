@@ -30,6 +30,7 @@
  */
 import type { BracketIP, DataIP, IP } from '../ip/ip.ts';
 import type { ArenaView, ArenaViewType, PayloadOf, PortDecl, PortDecls } from './port.ts';
+import { PORT_TYPE_NAMES } from './port.ts';
 
 /** An in-port (or one element of an array in-port) as a looper sees it. */
 export interface InPort<T> {
@@ -233,6 +234,8 @@ export function checkSpec(spec: any): string[] {
       const d = decl as Partial<PortDecl>;
       if (!d || typeof d !== 'object' || typeof d.type !== 'string' || typeof d.isArray !== 'boolean') {
         out.push(`${side}.${name} is not a port declaration (use port.string(), port.any(), ...)`);
+      } else if (!PORT_TYPE_NAMES.has(d.type)) {
+        out.push(`${side}.${name} has the unknown type '${d.type}' (use port.string(), port.any(), port.f64(), ...)`);
       } else if (d.type === 'struct' && !Array.isArray(d.fields)) {
         out.push(`${side}.${name}: a struct port needs its fields (use port.struct({x: 'f64', ...}))`);
       }
@@ -248,7 +251,7 @@ export function checkSpec(spec: any): string[] {
       if (keys.length === 0) out.push('`process` needs a handler for at least one in-port');
       for (const k of keys) {
         if (typeof spec.process[k] !== 'function') out.push(`process.${k} must be a function`);
-        if (spec.inPorts && typeof spec.inPorts === 'object' && !(k in spec.inPorts)) out.push(`process.${k}: no in-port named ${k}`);
+        if (spec.inPorts && typeof spec.inPorts === 'object' && !Object.hasOwn(spec.inPorts, k)) out.push(`process.${k}: no in-port named ${k}`);
       }
     }
     if (spec.state !== undefined && typeof spec.state !== 'function') out.push('`state` must be a function returning the per-box state');

@@ -42,6 +42,17 @@ export type PortTypeName =
   | 'any' | 'string' | 'number' | 'boolean' | 'object' | 'array' | 'json'
   | MachineType | 'bytes' | 'struct' | 'shared';
 
+const TYPE_NAMES = [
+  'any', 'string', 'number', 'boolean', 'object', 'array', 'json',
+  'f64', 'f32', 'i32', 'u32', 'i16', 'u16', 'i8', 'u8', 'bool', 'bytes', 'struct', 'shared',
+] as const satisfies readonly PortTypeName[];
+/** Compile-time check that TYPE_NAMES lists every PortTypeName. */
+const allTypeNames: Exclude<PortTypeName, (typeof TYPE_NAMES)[number]> extends never ? true : false = true;
+void allTypeNames;
+
+/** Every PortTypeName, for checking declarations made without the `port` helpers. */
+export const PORT_TYPE_NAMES: ReadonlySet<string> = new Set<string>(TYPE_NAMES);
+
 /** The fields of `port.struct`, in declared order. */
 export type StructFields = ReadonlyArray<readonly [string, MachineType]>;
 

@@ -35,6 +35,11 @@ export function formatSpan(span: SourceSpan | undefined, fallbackFile?: string):
   return span.path !== undefined ? `${at}: ${span.path}` : at;
 }
 
+/** `file:line:col: ` for an element's span, or nothing when it has none (graphs built in code). */
+export function spanPrefix(span: SourceSpan | undefined): string {
+  return span ? `${formatSpan(span)}: ` : '';
+}
+
 export function formatDiagnostic(d: Diagnostic, fallbackFile?: string): string {
   const where = formatSpan(d.span, fallbackFile);
   return `${where}: error[${d.code}]: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}`;

@@ -18,6 +18,7 @@ import { anyShared, type PortDecl } from '../component/port.ts';
 import type { InConnection } from '../connection/connection.ts';
 import { LocalConnection } from '../connection/local-queue.ts';
 import { WeftError } from '../errors.ts';
+import { spanPrefix } from '../graph/diagnostic.ts';
 import type { Graph, PortRef } from '../graph/graph.ts';
 import type { Packet } from '../ip/ip.ts';
 import type { Box } from '../scheduler/box.ts';
@@ -239,12 +240,12 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
 }
 
 /** A node's own budget: `metadata.budget` (a number, or text from `.fbp` metadata). */
-function nodeBudget(node: Graph['nodes'][number]): number | undefined {
+export function nodeBudget(node: Graph['nodes'][number]): number | undefined {
   const raw = node.metadata.budget;
   if (raw === undefined) return undefined;
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new WeftError('E_USAGE', `node ${node.id}: metadata budget must be a positive integer, got ${JSON.stringify(raw)}`);
+    throw new WeftError('E_USAGE', `${spanPrefix(node.span)}node ${node.id}: metadata budget must be a positive integer, got ${JSON.stringify(raw)}`);
   }
   return n;
 }
@@ -258,7 +259,7 @@ export function nodeTimeout(node: Graph['nodes'][number]): number {
   if (raw === undefined) return 0;
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-    throw new WeftError('E_USAGE', `node ${node.id}: metadata timeout must be a positive number of milliseconds, got ${JSON.stringify(raw)}`);
+    throw new WeftError('E_USAGE', `${spanPrefix(node.span)}node ${node.id}: metadata timeout must be a positive number of milliseconds, got ${JSON.stringify(raw)}`);
   }
   return n;
 }

@@ -18,6 +18,7 @@
  * (connection/ordered-merge.ts). An ordered node has exactly one input edge.
  */
 import { WeftError } from '../errors.ts';
+import { spanPrefix } from '../graph/diagnostic.ts';
 import type { Edge, Graph, IIP, Node } from '../graph/graph.ts';
 
 export const MAX_REPLICAS = 1024;
@@ -29,8 +30,7 @@ export function replicasOf(node: Node, workers: number): number {
   if (raw === 'auto') return workers;
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_REPLICAS) {
-    const at = node.span ? `${node.span.file ? node.span.file + ':' : ''}${node.span.line}:${node.span.col}: ` : '';
-    throw new WeftError('E_USAGE', `${at}node ${node.id}: metadata parallel must be an integer in 1..${MAX_REPLICAS} or 'auto', got ${JSON.stringify(raw)}`);
+    throw new WeftError('E_USAGE', `${spanPrefix(node.span)}node ${node.id}: metadata parallel must be an integer in 1..${MAX_REPLICAS} or 'auto', got ${JSON.stringify(raw)}`);
   }
   return n;
 }

@@ -11,7 +11,7 @@
  * over what was loaded. `load()` caches, so a component used by many nodes loads once, and it
  * keeps going through subnets recursively (a subnet that uses itself is an error).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isComponent, type Component } from '../component/define.ts';
@@ -74,7 +74,8 @@ export class Registry {
     for (const dir of this.dirs) {
       for (const ext of [...MODULE_EXTS, ...GRAPH_EXTS]) {
         const f = path.join(dir, name + ext);
-        if (existsSync(f)) return f;
+        // A dangling link counts as found: loading it says what is wrong with it.
+        if (existsSync(f) || isLink(f)) return f;
       }
     }
     return undefined;
@@ -152,7 +153,29 @@ export class SubnetError extends WeftError {
   }
 }
 
+function isLink(f: string): boolean {
+  try {
+    return lstatSync(f).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Why `file` cannot be a module, or null when it is a readable file. */
+function notAFile(file: string): string | null {
+  try {
+    if (statSync(file).isDirectory()) return 'it is a directory, not a module';
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return isLink(file) ? 'it is a link to a file that does not exist' : 'no such file';
+    return (e as Error).message;
+  }
+}
+
 async function loadModule(name: string, file: string): Promise<RegistryEntry> {
+  const why = notAFile(file);
+  if (why !== null) throw new WeftError('E_COMPONENT', `cannot load component ${name} from ${file}: ${why}`);
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(file).href);

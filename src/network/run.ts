@@ -9,7 +9,8 @@ import { MAX_ARENA_BYTES, MIN_ARENA_BYTES } from '../shm/arena.ts';
 import { WeftError } from '../errors.ts';
 import type { Diagnostic } from '../graph/diagnostic.ts';
 import type { Graph } from '../graph/graph.ts';
-import { buildNetwork, type BuildOptions } from './build.ts';
+import { buildNetwork, nodeBudget, nodeTimeout, type BuildOptions } from './build.ts';
+import { replicasOf } from './parallel.ts';
 import { loadGraphFile, prepareGraph } from './load.ts';
 import { Network, type RunResult } from './network.ts';
 import { Registry } from './registry.ts';
@@ -71,6 +72,14 @@ export async function loadForRun(source: string | Graph, registry: Registry, opt
   const prepared = typeof source === 'string' ? await loadGraphFile(source, registry) : await prepareGraph(source, registry);
   if (prepared.diagnostics.length > 0) {
     throw new GraphError(prepared.diagnostics, typeof source === 'string' ? source : source.file);
+  }
+  // The node metadata the runtime reads, checked here so that a typo is a usage error before
+  // any worker starts, whatever the worker count (on one thread `parallel` is not used).
+  const workers = (opts as RunOptions).workers ?? 1;
+  for (const node of prepared.graph.nodes) {
+    nodeBudget(node);
+    nodeTimeout(node);
+    replicasOf(node, workers);
   }
   return prepared.graph;
 }
