@@ -58,7 +58,7 @@ export type { BoxFailure, BoxStats, ConnectionStats, NetworkStats, RunResult, Ru
 export { formatDeadlock } from './network/termination.ts';
 export type { DeadlockReport, WaitInfo } from './network/termination.ts';
 export { Registry, SubnetError, componentShape } from './network/registry.ts';
-export { GraphError, MAX_WORKERS } from './network/run.ts';
+export { GraphError, MAX_WORKER_HEAP_MIB, MAX_WORKERS, MIN_WORKER_HEAP_MIB } from './network/run.ts';
 export { NetworkBuilder } from './network/builder.ts';
 export type { RunOptions } from './network/run.ts';
 export { DEFAULT_BUDGET, DEFAULT_CAPACITY } from './scheduler/tuning.ts';

@@ -2,7 +2,7 @@
  * The `weft` command. A contract that tests and users rely on:
  *
  *   weft run GRAPH [--workers N] [--explain] [--capacity N] [--stats] [--components DIR]...
- *                  [--unchecked] [--budget N] [--watchdog MS] [--arena MIB] [--pin]
+ *                  [--unchecked] [--budget N] [--watchdog MS] [--arena MIB] [--worker-heap MIB] [--pin]
  *   weft check GRAPH [--components DIR]...
  *   weft components [--components DIR]... [--json]
  *   weft convert GRAPH --to json|fbp|dot
@@ -14,19 +14,20 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { createRegistry, DEFAULT_ARENA_BYTES, defaultWorkers, GraphError, MAX_ARENA_BYTES, MAX_EDGE_CAPACITY, MAX_WORKERS, parseGraph, printDot, printFbp, readGraphFile, toJson } from '../index.ts';
+import { createRegistry, DEFAULT_ARENA_BYTES, defaultWorkers, GraphError, MAX_ARENA_BYTES, MAX_EDGE_CAPACITY, MAX_WORKER_HEAP_MIB, MAX_WORKERS, MIN_WORKER_HEAP_MIB, parseGraph, printDot, printFbp, readGraphFile, toJson } from '../index.ts';
 import { EXIT_USAGE, reportLoadError } from './load-error.ts';
 import { runCommand } from './run-command.ts';
 
-function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
+function intIn(name: string, min: number, max: number) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > max) {
-      throw new InvalidArgumentError(`${name} must be an integer in 1..${max}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got '${v}'`);
     }
     return n;
   };
 }
+const positiveInt = (name: string, max = Number.MAX_SAFE_INTEGER) => intIn(name, 1, max);
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 function packageVersion(): string {
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
     .option('--watchdog <ms>', 'with several workers: report a box that runs this long without a port operation (default 1000)', positiveInt('--watchdog'))
     .option('--pin', 'with several workers, on Linux: pin worker K to core K (a warning says why when it cannot)')
     .option('--arena <mib>', `size of the shared arena for port.shared() payloads, MiB (default ${DEFAULT_ARENA_BYTES / 2 ** 20})`, positiveInt('--arena', MAX_ARENA_BYTES / 2 ** 20))
+    .option('--worker-heap <mib>', 'with several workers: heap limit of each worker, MiB (a worker past it is reported as out of memory)', intIn('--worker-heap', MIN_WORKER_HEAP_MIB, MAX_WORKER_HEAP_MIB))
     .action(async (graph: string, opts) => {
       process.exitCode = await runCommand(graph, opts);
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { count, formatStats, seconds, statusLine } from './report.ts';
+import type { RunResult } from '../index.ts';
+import { count, formatFailure, formatStats, seconds, statusLine } from './report.ts';
 
 describe('cli report', () => {
   it('formats the status line with sends and box states', () => {
@@ -21,5 +22,11 @@ describe('cli report', () => {
     expect(formatStats(stats)).toMatch(/^a\s+core\/Repeat\s+done\s+1\s+1\s+1\s+-$/m);
     expect(formatStats({ ...stats, timing: true })).toMatch(/^a\s+core\/Repeat\s+done\s+1\s+1\s+1\s+0\.0$/m);
     expect(formatStats(stats)).toMatch(/^a\.out -> b\.in\s+1\s+1\s+10$/m);
+  });
+  it('names the worker of a failed box when it ran on one', () => {
+    const failed = (worker?: number) =>
+      ({ status: 'failed', failure: { box: 'T', component: 'my/Comp', message: 'no', code: 'E_LEAK', error: null, worker } }) as unknown as RunResult;
+    expect(formatFailure(failed())).toBe('weft: box T (my/Comp) failed: [E_LEAK] no');
+    expect(formatFailure(failed(1))).toBe('weft: box T (my/Comp) on worker 1 failed: [E_LEAK] no');
   });
 });

@@ -10,7 +10,8 @@ export function formatDiagnostics(diags: Diagnostic[], file?: string): string {
 
 export function formatFailure(r: RunResult): string {
   const f = r.failure!;
-  const head = `weft: box ${f.box}${f.component ? ` (${f.component})` : ''} failed: ${f.code ? `[${f.code}] ` : ''}${f.message}`;
+  const where = f.worker === undefined ? '' : ` on worker ${f.worker}`;
+  const head = `weft: box ${f.box}${f.component ? ` (${f.component})` : ''}${where} failed: ${f.code ? `[${f.code}] ` : ''}${f.message}`;
   const stack = f.stack && !f.code ? '\n' + indent(f.stack.split('\n').slice(1).join('\n')) : '';
   return head + stack;
 }

@@ -27,6 +27,8 @@ export interface RunFlags {
   watchdog?: number;
   /** Shared arena size, MiB. */
   arena?: number;
+  /** Heap limit of each worker, MiB. */
+  workerHeap?: number;
   pin?: boolean;
 }
 
@@ -46,6 +48,7 @@ export async function runCommand(graph: string, flags: RunFlags): Promise<number
       watchdogMs: flags.watchdog,
       pin: flags.pin,
       arenaBytes: flags.arena === undefined ? undefined : flags.arena * 2 ** 20,
+      workerHeapMiB: flags.workerHeap,
     });
   } catch (e) {
     return reportLoadError(e);

@@ -38,6 +38,8 @@ export interface BoxFailure {
   code?: string;
   stack?: string;
   error: unknown;
+  /** Several workers: the worker that ran the box. */
+  worker?: number;
 }
 
 export interface BoxStats {

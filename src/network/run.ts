@@ -30,12 +30,24 @@ export interface RunOptions extends BuildOptions {
   watchdogMs?: number;
   /** Several workers, Linux: pin worker K to core K (worker/pin.ts); where it cannot, a warning says why. */
   pin?: boolean;
+  /**
+   * Several workers: each worker's heap limit, MiB (V8's old generation, `resourceLimits`
+   * of the worker thread; default: V8's own). A worker that passes it dies of
+   * ERR_WORKER_OUT_OF_MEMORY and the network fails, naming the worker and its boxes.
+   */
+  workerHeapMiB?: number;
   /** Where warnings go (default: stderr): the watchdog's, and arena blocks held at the end. */
   onWarning?: (text: string) => void;
 }
 
 /** More threads than this is a mistake, not a machine. */
 export const MAX_WORKERS = 1024;
+/**
+ * Bounds of `workerHeapMiB`: below 16 MiB a worker cannot even load its components (tsx and
+ * the runtime take about 10 MiB of heap); above 1 TiB is a typo.
+ */
+export const MIN_WORKER_HEAP_MIB = 16;
+export const MAX_WORKER_HEAP_MIB = 1 << 20;
 
 export class GraphError extends WeftError {
   readonly diagnostics: Diagnostic[];
@@ -59,6 +71,10 @@ function checkOptions(opts: BuildOptions): void {
   }
   if (budget !== undefined && (!Number.isInteger(budget) || budget < 1)) {
     throw new WeftError('E_USAGE', `budget must be a positive integer, got ${budget}`);
+  }
+  const heap = (opts as RunOptions).workerHeapMiB;
+  if (heap !== undefined && (!Number.isInteger(heap) || heap < MIN_WORKER_HEAP_MIB || heap > MAX_WORKER_HEAP_MIB)) {
+    throw new WeftError('E_USAGE', `workerHeapMiB must be an integer in ${MIN_WORKER_HEAP_MIB}..${MAX_WORKER_HEAP_MIB}, got ${heap}`);
   }
   const { arenaBytes } = opts;
   if (arenaBytes !== undefined && (!Number.isInteger(arenaBytes) || arenaBytes < MIN_ARENA_BYTES || arenaBytes > MAX_ARENA_BYTES)) {

@@ -5,8 +5,10 @@
  * The main thread runs no box. It places the boxes (placement/), makes one ring per edge that
  * crosses workers and the doorbells, starts the workers (protocol.ts), and then only listens:
  * output to print, quiescence to judge (the end, or a deadlock over all workers' wait-for
- * edges), results to merge. A worker that cannot start, or dies, is reported with the boxes
- * it hosted, and the others are stopped: the run always ends.
+ * edges), results to merge. A worker that cannot start, or dies (out of memory too, under
+ * `workerHeapMiB`), is reported with the boxes it hosted, and the others are stopped. A worker
+ * that has not reported STOP_GRACE_MS + STOP_MARGIN_MS after it was told to stop (a box in a
+ * synchronous loop never lets it read the message) is terminated: the run always ends.
  *
  * The shared arena (when the network has one) is made here with the rings; its counters are
  * read here, once every worker has reported (each freed what its boxes still held), for
@@ -42,7 +44,15 @@ export interface MultiOptions extends BuildOptions {
   onWarning?: (text: string) => void;
   /** Pin worker K to core K (Linux). */
   pin?: boolean;
+  /** Heap limit of each worker, MiB (resourceLimits.maxOldGenerationSizeMb). */
+  workerHeapMiB?: number;
 }
+
+/**
+ * How long, beyond its own grace for stopped loopers (STOP_GRACE_MS), a worker told to stop may
+ * take to report before it is terminated (one that is not stuck reports within the grace).
+ */
+export const STOP_MARGIN_MS = 1000;
 
 const BOOT = new URL('./boot.mjs', import.meta.url);
 const ENTRY = new URL('./worker-main.ts', import.meta.url).href;
@@ -61,6 +71,8 @@ export class MultiNetwork {
   private endedAt = 0;
   private stopReason: string | null = null;
   private outcome: { status: RunStatus; extra: Partial<RunResult> } | null = null;
+  /** Called whenever the workers are told to stop: arms the deadline (set by runOnce). */
+  private stopping: () => void = () => {};
 
   constructor(graph: Graph, registry: Registry, opts: MultiOptions) {
     this.registry = registry;
@@ -78,6 +90,8 @@ export class MultiNetwork {
     this.graph = expandParallel(graph, opts.workers);
     this.placement = place(this.graph, opts.workers);
     this.beats = new SharedArrayBuffer(4 * BEAT_STRIDE * opts.workers);
+    const beat = new Int32Array(this.beats); // no box yet: lastBox() names none until one runs
+    for (let w = 0; w < opts.workers; w++) beat[w * BEAT_STRIDE + 1] = -1;
     this.watched = Array.from({ length: opts.workers }, () => []);
     for (const node of this.graph.nodes) {
       this.watched[this.placement.worker.get(node.id)!].push({ label: node.id, component: node.component, timeoutMs: nodeTimeout(node) });
@@ -89,8 +103,23 @@ export class MultiNetwork {
     return this.result;
   }
 
+  /** The boxes worker w hosted, each with its component: `X (workers/Exit)`. */
   private hosted(w: number): string[] {
-    return [...this.placement.worker.entries()].filter(([, k]) => k === w).map(([id]) => id);
+    return this.watched[w].map((b) => `${b.label} (${b.component})`);
+  }
+
+  /** The box worker w activated last (its heartbeat), if it is running one. */
+  private lastBox(w: number): WatchedBox | undefined {
+    return this.watched[w][Atomics.load(new Int32Array(this.beats), w * BEAT_STRIDE + 1)];
+  }
+
+  /** Why a worker died, from its 'error' event (an exception, or its heap limit). */
+  private deathOf(e: unknown): string {
+    if ((e as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      const limit = this.opts.workerHeapMiB;
+      return `ran out of memory (${limit === undefined ? "V8's default heap limit" : `its heap limit: ${limit} MiB, set by --worker-heap / workerHeapMiB`})`;
+    }
+    return `failed: ${e instanceof Error ? e.message : String(e)}`;
   }
 
   private async runOnce(): Promise<RunResult> {
@@ -120,6 +149,7 @@ export class MultiNetwork {
       if (!exited[w]) this.workers[w].postMessage(m);
     };
     const broadcast = (m: ToWorker) => {
+      if (m.t === 'stop') this.stopping();
       for (let w = 0; w < n; w++) if (this.results[w] === null) send(w, m);
     };
     const settleWorker = (w: number, r: WireResult) => {
@@ -134,16 +164,27 @@ export class MultiNetwork {
       exited[w] = true;
       if (this.results[w] !== null) return;
       const boxes = this.hosted(w);
-      settleWorker(w, {
-        status: 'failed',
-        stats: emptyStats(),
-        failure: { box: `<worker ${w}>`, component: '', message: `worker ${w} ${why}; it hosted ${boxes.length} box${boxes.length === 1 ? '' : 'es'}: ${boxes.join(', ')}` },
-        lateDrops: 0,
-      });
+      const last = this.lastBox(w);
+      const message = `worker ${w} ${why}; it hosted ${boxes.length} box${boxes.length === 1 ? '' : 'es'}: ${boxes.join(', ')}${last ? `; the box it activated last: ${last.label}` : ''}`;
+      settleWorker(w, { status: 'failed', stats: emptyStats(), failure: { box: `<worker ${w}>`, component: '', message }, lateDrops: 0 });
+    };
+    // Once the workers are told to stop: terminate those that have not reported in time.
+    let deadline: NodeJS.Timeout | null = null;
+    this.stopping = () => {
+      deadline ??= setTimeout(() => {
+        for (let w = 0; w < n; w++) {
+          if (this.results[w] !== null) continue;
+          const last = this.lastBox(w);
+          this.warn(`worker ${w} did not stop within ${STOP_GRACE_MS + STOP_MARGIN_MS} ms${last ? ` (the box it activated last: ${last.label} (${last.component}))` : ''}; it was terminated`);
+          void this.workers[w].terminate();
+          settleWorker(w, { status: 'interrupted', stats: emptyStats(), lateDrops: 0 });
+        }
+      }, STOP_GRACE_MS + STOP_MARGIN_MS);
     };
 
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(BOOT, { workerData: { entry: ENTRY, init: inits[w] } });
+      const heap = this.opts.workerHeapMiB;
+      const worker = new Worker(BOOT, { workerData: { entry: ENTRY, init: inits[w] }, resourceLimits: heap === undefined ? undefined : { maxOldGenerationSizeMb: heap } });
       this.workers.push(worker);
       worker.on('message', (m: FromWorker) => {
         switch (m.t) {
@@ -202,12 +243,13 @@ export class MultiNetwork {
             break;
         }
       });
-      worker.on('error', (e) => deadWorker(w, `failed: ${e instanceof Error ? e.message : String(e)}`));
+      worker.on('error', (e) => deadWorker(w, this.deathOf(e)));
       worker.on('exit', (code) => deadWorker(w, `exited with code ${code} before its boxes finished`));
       exits.push(new Promise<void>((resolve) => worker.once('exit', () => resolve())));
     }
 
     await allDone;
+    if (deadline !== null) clearTimeout(deadline);
     this.watchdog?.stop();
     this.endedAt = performance.now();
     await this.reap(exits);
@@ -255,7 +297,7 @@ export class MultiNetwork {
       (h) => warn(`watchdog: box ${h.box} (${h.component}) on worker ${h.worker} has run ${h.ms} ms without reaching a port operation`),
       (h, timeoutMs) => {
         const message = `box ${h.box} (${h.component}) went ${h.ms} ms without a port operation (its timeout is ${timeoutMs} ms); worker ${h.worker} was stopped`;
-        this.fail('failed', { failure: { box: h.box, component: h.component, message, code: 'E_TIMEOUT' } });
+        this.fail('failed', { failure: { box: h.box, component: h.component, message, code: 'E_TIMEOUT', worker: h.worker } });
         terminate(h.worker);
       },
     );
@@ -308,6 +350,7 @@ export class MultiNetwork {
     if (this.stopReason !== null) return;
     this.stopReason = reason;
     for (let w = 0; w < this.workers.length; w++) if (this.results[w] === null) this.workers[w].postMessage({ t: 'stop', reason } satisfies ToWorker);
+    if (this.workers.length > 0) this.stopping();
   }
 
   /** Merged statistics of the workers that reported (all of them once run() resolved). */

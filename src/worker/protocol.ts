@@ -56,6 +56,8 @@ export interface WireFailure {
   message: string;
   code?: string;
   stack?: string;
+  /** The worker that ran the box (absent when the worker itself died: the box is `<worker N>`). */
+  worker?: number;
 }
 
 export interface WireResult {

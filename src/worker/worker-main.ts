@@ -80,7 +80,7 @@ function toWire(r: RunResult, lateDrops: number): WireResult {
   return {
     status: r.status,
     stats: r.stats,
-    failure: f && { box: f.box, component: f.component, message: f.message, code: f.code, stack: f.stack },
+    failure: f && { box: f.box, component: f.component, message: f.message, code: f.code, stack: f.stack, worker: init.worker },
     stalled: r.stalled,
     reason: r.reason,
     lateDrops,

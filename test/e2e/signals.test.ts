@@ -1,7 +1,8 @@
 /**
  * Interrupting a run: SIGINT (exit 130) and SIGTERM (exit 143) stop the network, the stats are
- * printed, and core/WriteLines leaves a file of whole lines. A closed stdout (EPIPE, as in
- * `weft run g.fbp | head -1`) ends the run quietly with exit 0.
+ * printed, core/WriteLines leaves a file of whole lines holding every IP it received, and the
+ * process ends on its own (on one thread, and with WriteLines on worker 1 of 2). A closed
+ * stdout (EPIPE, as in `weft run g.fbp | head -1`) ends the run quietly with exit 0.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -31,22 +32,40 @@ export default defineComponent({
 });
 afterAll(() => t.cleanup());
 
-/** A graph writing 1..100,000,000 through a non-looper into `file`. */
-function writerGraph(file: string): string {
-  return `'100000000' -> COUNT Gen(core/Generate)\n'${file}' -> DEST Write(core/WriteLines)\nGen OUT -> IN R(core/Repeat) OUT -> IN Write\n`;
+/**
+ * A graph writing 1..100,000,000 through a non-looper into `file`; on 2 workers Write is
+ * pinned to worker 1 and the rest to worker 0, so that its IPs cross a ring.
+ */
+function writerGraph(file: string, workers: number): string {
+  const [w0, w1] = workers > 1 ? [':worker=0', ':worker=1'] : ['', ''];
+  return `'100000000' -> COUNT Gen(core/Generate${w0})\n'${file}' -> DEST Write(core/WriteLines${w1})\nGen OUT -> IN R(core/Repeat${w0}) OUT -> IN Write\n`;
 }
 
-async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<{ r: Result; text: string }> {
-  const out = join(t.dir, `${signal}.txt`);
-  const graph = join(t.dir, `${signal}.fbp`);
-  writeFileSync(graph, writerGraph(out));
-  const p = start(['run', graph], { timeoutMs: 20_000 });
+/** Preloaded into the command: prints how the process ended (test/reliability/exit-probe.cjs). */
+const PROBE = join(ROOT, 'test/reliability/exit-probe.cjs');
+
+async function interrupt(signal: 'SIGINT' | 'SIGTERM', workers: number): Promise<{ r: Result; text: string }> {
+  const out = join(t.dir, `${signal}-${workers}.txt`);
+  const graph = join(t.dir, `${signal}-${workers}.fbp`);
+  writeFileSync(graph, writerGraph(out, workers));
+  const p = start(['run', graph, '--workers', String(workers)], { timeoutMs: 20_000, nodeArgs: ['--require', PROBE] });
   // Signal once the network is surely running (the file has lines), ~500 ms in.
   await until(() => existsSync(out) && statSync(out).size > 0, 10_000, `${out} to get lines`);
   await sleep(300);
   p.child.kill(signal);
   const r = await p.done;
   return { r, text: readFileSync(out, 'utf8') };
+}
+
+/**
+ * The file holds every IP Write received: its `in` in the stats, less the DEST IIP. And the
+ * process ended on its own, not by the command's grace `process.exit`.
+ */
+function expectAllReceived(r: Result, text: string, code: number): void {
+  const row = /^Write +core\/WriteLines +\w+ +(\d+) /m.exec(r.stderr);
+  expect(row, r.stderr).not.toBeNull();
+  expect(text.split('\n').length - 1).toBe(Number(row![1]) - 1);
+  expect(r.stderr).toMatch(new RegExp(`^exit-probe: the event loop emptied \\(exit code ${code}\\)$`, 'm'));
 }
 
 function expectWholeLines(text: string): void {
@@ -60,27 +79,32 @@ function expectWholeLines(text: string): void {
 }
 
 describe.concurrent('signals', () => {
-  it('SIGINT: exit 130, the interruption and the stats on stderr, a file of whole lines', async () => {
-    const { r, text } = await interrupt('SIGINT');
-    expect(r.signal).toBeNull();
-    expect(r.code).toBe(130);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^weft: interrupted \(SIGINT\) after [\d.]+ m?s$/m);
-    expect(r.stderr).toMatch(/^weft stats: /m);
-    expect(r.stderr).toMatch(/^box +component +state +in +out +activations +busy ms$/m);
-    expect(r.stderr).toMatch(/^Write +core\/WriteLines +/m);
-    expect(r.stderr).not.toMatch(/^\s+at /m);
-    expectWholeLines(text);
-  });
+  for (const workers of [1, 2]) {
+    const on = workers === 1 ? 'one thread' : `${workers} workers`;
+    it(`SIGINT (${on}): exit 130, the interruption and the stats on stderr, a file of whole lines`, async () => {
+      const { r, text } = await interrupt('SIGINT', workers);
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(130);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^weft: interrupted \(SIGINT\) after [\d.]+ m?s$/m);
+      expect(r.stderr).toMatch(/^weft stats: /m);
+      expect(r.stderr).toMatch(/^box +component +state +in +out +activations +busy ms$/m);
+      expect(r.stderr).toMatch(/^Write +core\/WriteLines +/m);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expectWholeLines(text);
+      expectAllReceived(r, text, 130);
+    });
 
-  it('SIGTERM: exit 143, the same report, a file of whole lines', async () => {
-    const { r, text } = await interrupt('SIGTERM');
-    expect(r.signal).toBeNull();
-    expect(r.code).toBe(143);
-    expect(r.stderr).toMatch(/^weft: interrupted \(SIGTERM\) after /m);
-    expect(r.stderr).toMatch(/^weft stats: /m);
-    expectWholeLines(text);
-  });
+    it(`SIGTERM (${on}): exit 143, the same report, a file of whole lines`, async () => {
+      const { r, text } = await interrupt('SIGTERM', workers);
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(143);
+      expect(r.stderr).toMatch(/^weft: interrupted \(SIGTERM\) after /m);
+      expect(r.stderr).toMatch(/^weft stats: /m);
+      expectWholeLines(text);
+      expectAllReceived(r, text, 143);
+    });
+  }
 
   it('a box that ignores the stop does not hold the process: SIGINT still ends it (130) after a grace period', async () => {
     const p = start(['run', join(t.dir, 'stubborn.fbp'), '--components', join(t.dir, 'comps')], { timeoutMs: 20_000 });

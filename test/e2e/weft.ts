@@ -32,14 +32,21 @@ export interface Spawned {
   readonly stderr: string;
 }
 
+export interface StartOptions {
+  timeoutMs?: number;
+  cwd?: string;
+  /** Options for node itself, before the script (`--require probe.cjs`). */
+  nodeArgs?: string[];
+}
+
 /**
  * Start `weft ARGS` in the repository root. The process is killed (SIGKILL) after
  * `timeoutMs`, and the result then says so (signal SIGKILL), so a hang fails a test instead
  * of stalling the suite.
  */
-export function start(args: string[], opts: { timeoutMs?: number; cwd?: string } = {}): Spawned {
+export function start(args: string[], opts: StartOptions = {}): Spawned {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Non-TTY stderr (no status line); no colours from anything.
@@ -72,7 +79,7 @@ export function start(args: string[], opts: { timeoutMs?: number; cwd?: string }
 }
 
 /** Run `weft ARGS` to the end. */
-export function weft(args: string[], opts: { timeoutMs?: number; cwd?: string } = {}): Promise<Result> {
+export function weft(args: string[], opts: StartOptions = {}): Promise<Result> {
   return start(args, opts).done;
 }
 
