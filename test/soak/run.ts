@@ -6,11 +6,15 @@
  *   SOAK_SEED=123 npm run soak        (the first seed of the search; random by default)
  *   SOAK_ONLY=resources npm run soak  (one part for the whole time: conservation or resources)
  *
- * Part 1, conservation: random networks of test/workers/random-net.ts (Source, PassNL,
- * PassLooper, SplitTag, Split, Concat, Output; capacities 1-4; 2-4 workers; pins, budgets),
- * seed after seed, each run checked: finished, every IP once and in order per path, every box
- * done. A failure prints its seed; `WEFT_SEED=n npx vitest run test/workers/conservation.test.ts`
- * replays it (and it then belongs in the fixed seeds).
+ * Part 1, conservation: the random runs of the conservation suite (test/workers/random-net.ts:
+ * Source and bracketed BSource, PassNL, PassLooper, PassAsync with seeded awaits, the PassSub
+ * and SplitSub subnets, SplitTag, Split, LoadBalance, fan-in, Concat, Output, Print;
+ * capacities 1-4; 1-4 workers; pins, budgets; a few deadlock-prone networks), seed after
+ * seed, each judged by test/workers/conservation-harness.ts: finished (or, where a prone
+ * network may deadlock, a deadlock report naming only such networks), every token as expected
+ * and in order, brackets nested as sent, every box done, no hang. A failure prints its seed;
+ * `WEFT_SEED=n npx vitest run test/workers/conservation.test.ts` replays it (and it then
+ * belongs in the fixed seeds).
  *
  * Part 2, resources: a chain of pass-through boxes over 2 workers moving IPs without end, and a
  * stream of 64 KiB arena payloads, each stopped after its share of the time. The RSS of the
@@ -24,13 +28,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDeadlock, type RunResult } from '../../src/index.ts';
-import { createCaptured, G, runCaptured, within } from '../workers/helpers.ts';
-import { checkConservation, randomRun } from '../workers/random-net.ts';
+import { createCaptured, G, within } from '../workers/helpers.ts';
+import { checkRun, makeRun, report } from '../workers/conservation-harness.ts';
 
 const SOAK_MS = Number(process.env.SOAK_MS ?? 120_000);
 const firstSeed = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 1e9));
 const BENCH = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bench/components');
 const problems: string[] = [];
+/** A network never ended: its worker threads would keep the process alive, so exit at the end. */
+let hung = false;
 
 function outcome(r: RunResult): string {
   if (r.deadlock) return formatDeadlock(r.deadlock);
@@ -43,27 +49,22 @@ async function conservation(ms: number): Promise<void> {
   let runs = 0;
   let networks = 0;
   let ips = 0;
+  let deadlocks = 0;
   while (performance.now() < until && problems.length < 5) {
-    const run = randomRun(seed, 3 + (seed % 3), 4000);
-    const { result, lines } = await within(runCaptured(run.graph, { workers: run.workers }), 60_000, `seed ${seed}`).catch((e: Error) => ({ result: null, lines: [] as string[], err: e }));
-    const bad: string[] = [];
-    if (result === null) bad.push('no result after 60 s (hang)');
-    else {
-      if (result.status !== 'finished') bad.push(outcome(result));
-      bad.push(...checkConservation(lines, run.expected));
-      const notDone = result.stats.boxes.filter((b) => b.state !== 'done');
-      if (notDone.length > 0) bad.push(`boxes not done: ${notDone.map((b) => b.box).join(', ')}`);
-    }
+    const run = makeRun(seed);
+    const { problems: bad, result } = await checkRun(run, 60_000);
     if (bad.length > 0) {
-      problems.push(`seed ${seed} (${run.workers} workers): ${bad.slice(0, 5).join('; ')} — replay: WEFT_SEED=${seed} npx vitest run test/workers/conservation.test.ts`);
+      problems.push(report(run, bad.slice(0, 5)));
       process.stderr.write(`soak: FAILED ${problems[problems.length - 1]}\n`);
     }
+    if (result === null) hung = true;
+    if (result?.status === 'deadlock' && bad.length === 0) deadlocks++;
     runs++;
     networks += run.networks;
     ips += run.lines;
     seed++;
   }
-  console.log(`conservation: ${runs} runs (${networks} networks, ${ips.toLocaleString('en')} IPs printed), seeds ${firstSeed}..${seed - 1}, ${problems.length} failed`);
+  console.log(`conservation: ${runs} runs (${networks} networks, ${ips.toLocaleString('en')} tokens printed, ${deadlocks} runs ended in an expected deadlock), seeds ${firstSeed}..${seed - 1}, ${problems.length} failed`);
 }
 
 /** Least-squares slope of (t ms, bytes) samples, in MiB per minute. */
@@ -133,3 +134,4 @@ if (problems.length > 0) {
   console.log(`soak: ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exitCode = 1;
 } else console.log('soak: no problem');
+if (hung) process.stdout.write('', () => process.exit(process.exitCode));
