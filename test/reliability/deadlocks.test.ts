@@ -57,6 +57,19 @@ C OUT -> IN[0] Cat
 Cat OUT -> IN C(core/Repeat:worker=0)`,
     workers: [2],
   },
+  {
+    // LoadBalance keeps a substream on one element; the first (20 IPs in brackets) goes to
+    // OUT[0], which feeds Concat's second input: it fills at capacity 2 while Concat waits for
+    // its first input, which LoadBalance cannot feed before the substream is out.
+    name: 'LoadBalance + substream merge: a substream longer than the capacity into the input Concat reads second',
+    text: `'40' -> COUNT Gen(core/Generate:worker=0)
+'20' -> SIZE Batch(core/Batch:worker=0)
+Gen OUT -> IN Batch OUT -> IN LB(core/LoadBalance:worker=0)
+LB OUT[0] -(2)-> IN[1] Cat(core/Concat:worker=1)
+LB OUT[1] -(2)-> IN[0] Cat
+Cat OUT -> IN Print(core/Output)`,
+    workers: [1, 2],
+  },
 ];
 
 function checkDeadlock(r: RunResult, workers: number): void {
