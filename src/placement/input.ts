@@ -3,7 +3,7 @@
  * node index). Every problem is a WeftError E_USAGE naming the node and, when it has a span,
  * its file:line:col.
  */
-import { formatSpan } from '../graph/diagnostic.ts';
+import { spanPrefix } from '../graph/diagnostic.ts';
 import { WeftError } from '../errors.ts';
 import type { PlacementInput, PlacementNode } from './placement.ts';
 
@@ -26,22 +26,18 @@ function show(raw: unknown): string {
   }
 }
 
-function at(node: PlacementNode): string {
-  return node.span ? `${formatSpan(node.span)}: ` : '';
-}
-
 function readPin(node: PlacementNode, workers: number): number {
   const raw = node.metadata.worker;
   if (raw === undefined) return -1;
   const pin = typeof raw === 'string' && /^[0-9]+$/.test(raw) ? Number(raw) : raw;
   if (typeof pin !== 'number' || !Number.isSafeInteger(pin) || pin < 0) {
-    throw new WeftError('E_USAGE', `${at(node)}node ${node.id}: metadata worker must be an integer >= 0, got ${show(raw)}`);
+    throw new WeftError('E_USAGE', `${spanPrefix(node.span)}node ${node.id}: metadata worker must be an integer >= 0, got ${show(raw)}`);
   }
   if (pin >= workers) {
     const range = workers === 1 ? 'only worker 0' : `workers 0..${workers - 1}`;
     throw new WeftError(
       'E_USAGE',
-      `${at(node)}node ${node.id} is pinned to worker ${pin} (metadata worker=${pin}), ` +
+      `${spanPrefix(node.span)}node ${node.id} is pinned to worker ${pin} (metadata worker=${pin}), ` +
         `but the network runs on ${workers} worker${workers === 1 ? '' : 's'} (${range})`,
     );
   }
@@ -53,7 +49,7 @@ function readLoad(node: PlacementNode): number {
   if (raw === undefined) return 1;
   const load = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof load !== 'number' || !Number.isFinite(load) || load <= 0) {
-    throw new WeftError('E_USAGE', `${at(node)}node ${node.id}: metadata load must be a number > 0, got ${show(raw)}`);
+    throw new WeftError('E_USAGE', `${spanPrefix(node.span)}node ${node.id}: metadata load must be a number > 0, got ${show(raw)}`);
   }
   return load;
 }
@@ -68,7 +64,7 @@ export function readPlacementInput(input: PlacementInput, workers: number): Plac
   const weight = new Float64Array(n);
   const pin = new Int32Array(n);
   input.nodes.forEach((node, i) => {
-    if (index.has(node.id)) throw new WeftError('E_USAGE', `${at(node)}node ${node.id} appears twice in the graph`);
+    if (index.has(node.id)) throw new WeftError('E_USAGE', `${spanPrefix(node.span)}node ${node.id} appears twice in the graph`);
     index.set(node.id, i);
     pin[i] = readPin(node, workers);
     weight[i] = readLoad(node);
