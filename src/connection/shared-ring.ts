@@ -148,12 +148,23 @@ export class RingSendEnd<P> implements SendEnd<P>, Flushable {
   }
 
   offer(p: P): number {
+    const kind = this.io.kindOf(p);
+    const value = this.io.valueOf(p);
+    if (kind === 'data') return this.offerData(value);
     const w = this.w;
     if (w.receiverClosed) return -1;
     if (this.staged !== null || !w.hasIpRoom()) return this.full();
-    const kind = this.io.kindOf(p);
-    const value = this.io.valueOf(p);
-    if (kind !== 'data') return this.put(kind === 'open' ? K_OPEN : K_CLOSE, value === undefined ? F_NOGROUP : 0, value === undefined ? EMPTY : utf8.encode(String(value)));
+    return this.put(kind === 'open' ? K_OPEN : K_CLOSE, value === undefined ? F_NOGROUP : 0, value === undefined ? EMPTY : utf8.encode(String(value)));
+  }
+
+  /**
+   * offer() of a data IP given by its value alone: the bytes are all that crosses, so a box
+   * that emits a value needs no packet for it (scheduler/ports.ts, emit).
+   */
+  offerData(value: unknown): number {
+    const w = this.w;
+    if (w.receiverClosed) return -1;
+    if (this.staged !== null || !w.hasIpRoom()) return this.full();
     const codec = this.codec;
     if (codec.fixedSize >= 0) {
       const tag = this.tag;

@@ -13,6 +13,7 @@
 import type { InPort, OutPort, SyncOutPort } from '../component/define.ts';
 import type { InConnection, OutConnection } from '../connection/connection.ts';
 import { closedConnection } from '../connection/local-queue.ts';
+import { RingSendEnd } from '../connection/shared-ring.ts';
 import { WeftError } from '../errors.ts';
 import { acquireChecked, releaseChecked, type IP, type Packet } from '../ip/ip.ts';
 import { releasePacket } from './arena.ts';
@@ -147,6 +148,11 @@ export class OutPortBase {
   closedByBox = false;
   /** For reports: the in-port this one sends to. */
   to: InPortImpl | null = null;
+  /**
+   * `conn` when it is a ring to another worker: emit(value) writes the value into it without
+   * making a packet (nothing but the bytes crosses). Null once closed.
+   */
+  ring: RingSendEnd<Packet> | null = null;
 
   constructor(box: Box, name: string, index: number) {
     this.box = box;
@@ -167,6 +173,7 @@ export class OutPortBase {
   attach(conn: OutConnection<Packet>): void {
     this.conn = conn;
     this.sink = conn;
+    this.ring = conn instanceof RingSendEnd ? conn : null;
   }
 
   /** Enqueue without budget: true queued, false dropped (closed/unconnected), undefined full. */
@@ -192,6 +199,7 @@ export class OutPortBase {
     if (this.closedByBox) return;
     this.closedByBox = true;
     this.sink = REFUSING;
+    this.ring = null;
     if (this.conn !== null) this.conn.closeSender();
   }
 }
@@ -207,7 +215,17 @@ export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
     return box.pend(P_SEND, this, p, false);
   }
   emit(data: unknown): boolean | Promise<boolean> {
-    return this.send(this.box.createPacket('data', data) as IP<unknown>);
+    const box = this.box;
+    const ring = this.ring;
+    // Into a ring, with budget left and no arena blocks to account for: no packet at all.
+    // Full or closed: the usual path below (it makes the packet, then waits or drops it).
+    if (ring !== null && box.opsLeft > 0 && box.sched.arena === null && ring.offerData(data) > 0) {
+      box.opsLeft--;
+      box.ipsOut++;
+      box.sched.totals.created++;
+      return true;
+    }
+    return this.send(box.createPacket('data', data) as IP<unknown>);
   }
   openBracket(group?: string): boolean | Promise<boolean> {
     return this.send(this.box.createPacket('open', group) as IP<unknown>);
@@ -241,7 +259,15 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
     return true;
   }
   emit(data: unknown): boolean {
-    return this.send(this.box.createPacket('data', data) as IP<unknown>);
+    const box = this.box;
+    const ring = this.ring;
+    // As the looper's emit; behind a non-empty outbox the value must queue there (order).
+    if (ring !== null && box.outboxCount === 0 && box.sched.arena === null && ring.offerData(data) > 0) {
+      box.ipsOut++;
+      box.sched.totals.created++;
+      return true;
+    }
+    return this.send(box.createPacket('data', data) as IP<unknown>);
   }
   openBracket(group?: string): boolean {
     return this.send(this.box.createPacket('open', group) as IP<unknown>);
