@@ -154,7 +154,8 @@ export class RingSendEnd<P> implements SendEnd<P>, Flushable {
     const w = this.w;
     if (w.receiverClosed) return -1;
     if (this.staged !== null || !w.hasIpRoom()) return this.full();
-    return this.put(kind === 'open' ? K_OPEN : K_CLOSE, value === undefined ? F_NOGROUP : 0, value === undefined ? EMPTY : utf8.encode(String(value)));
+    const group = value === undefined ? EMPTY : utf8.encode(String(value));
+    return this.put(kind === 'open' ? K_OPEN : K_CLOSE, value === undefined ? F_NOGROUP : 0, group, 0, group.length);
   }
 
   /**
@@ -180,19 +181,21 @@ export class RingSendEnd<P> implements SendEnd<P>, Flushable {
       this.committed();
       return 1;
     }
-    return this.put(K_DATA, 0, codec.encode(value));
+    const buf = codec.encodeRange(value);
+    return this.put(K_DATA, 0, buf, codec.encodedStart, codec.encodedEnd);
   }
 
-  private put(kind: number, flags: number, bytes: Uint8Array): number {
+  /** Write bytes[start, end) as one record (or stage it, when too large for the ring). */
+  private put(kind: number, flags: number, bytes: Uint8Array, start: number, end: number): number {
     const w = this.w;
     const tag = this.tag;
     const pre = tag === null ? 0 : 4;
-    const len = bytes.length + pre;
+    const len = end - start + pre;
     if (tag !== null) flags |= F_SEQ;
     if (len > w.maxRecord) {
       const rec = new Uint8Array(len);
       if (tag !== null) new DataView(rec.buffer).setUint32(0, tag.seq, true);
-      rec.set(bytes, pre);
+      rec.set(bytes.subarray(start, end), pre);
       this.staged = rec;
       this.stagedKind = kind;
       this.stagedFlags = flags;
@@ -207,7 +210,12 @@ export class RingSendEnd<P> implements SendEnd<P>, Flushable {
       return this.full();
     }
     if (tag !== null) w.view.setUint32(off, tag.seq, true);
-    w.bytes.set(bytes, off + pre);
+    if (end - start <= COPY_LOOP_MAX) {
+      const to = w.bytes;
+      for (let i = start, o = off + pre; i < end; i++, o++) to[o] = bytes[i];
+    } else {
+      w.bytes.set(bytes.subarray(start, end), off + pre);
+    }
     w.commit(kind, flags, len, true);
     this.committed();
     return 1;
@@ -316,5 +324,10 @@ export class RingSendEnd<P> implements SendEnd<P>, Flushable {
 }
 
 const EMPTY = new Uint8Array(0);
+/**
+ * Payloads up to this many bytes are copied into the ring by a loop: for a small record that
+ * is cheaper than a view and TypedArray.prototype.set (docs/performance.md).
+ */
+const COPY_LOOP_MAX = 64;
 
 export { RingReceiveEnd } from './ring-receive.ts';

@@ -257,6 +257,26 @@ describe('any: records across separate encoder and decoder', () => {
     expect(pass({ warm: 3 })).toEqual({ warm: 3 });
   });
 
+  it('encodeRange gives the same bytes as encode, in a buffer the next call reuses', () => {
+    const a = stream();
+    const b = stream();
+    const values: unknown[] = [{ n: 1 }, { n: 2 }, 'text', 7, [1, 2, 3], { n: 3, s: 'x'.repeat(5000) }, { n: 4 }, -0, { n: 5 }];
+    let first: Uint8Array | null = null;
+    for (const v of values) {
+      const want = a.enc.encode(v).slice();
+      const buf = b.enc.encodeRange(v);
+      const got = buf.slice(b.enc.encodedStart, b.enc.encodedEnd);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      first ??= buf;
+      // The payload is read before the next encode, as the ring copies it.
+      const back = b.dec.read(new DataView(got.buffer), got, 0, got.length);
+      if (typeof v === 'number') same(back, v);
+      else expect(back).toEqual(v);
+    }
+    // Small values land in one buffer, over and over: no view, no new buffer per message.
+    expect(b.enc.encodeRange({ n: 6 })).toBe(first);
+  });
+
   it('a getter that throws during the scan is E_ENCODE too', () => {
     const { pass } = stream();
     const bad = { get boom(): number { throw new Error('no'); } };

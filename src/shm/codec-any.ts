@@ -49,7 +49,7 @@
  * and reports a cycle only after overflowing the stack. `writeFunction` throws anyway, as a
  * second line behind the scan (a function inside an Error's cause, which the scan skips).
  */
-import { addExtension, Packr, Unpackr, type Options } from 'msgpackr';
+import { addExtension, Packr, RESET_BUFFER_MODE, REUSE_BUFFER_MODE, Unpackr, type Options } from 'msgpackr';
 import { WeftError } from '../errors.ts';
 import { isArenaView } from './arena-views.ts';
 import type { Codec } from './codec.ts';
@@ -92,7 +92,21 @@ export class AnyCodec implements Codec {
     throw new WeftError('E_INTERNAL', `write() called on the any codec of ${this.where}`);
   }
 
+  encodedStart = 0;
+  encodedEnd = 0;
+
   encode(value: unknown): Uint8Array {
+    const buf = this.encodeRange(value);
+    // A plain Uint8Array, not msgpackr's Buffer: its slice() is a copy.
+    return new Uint8Array(buf.buffer, buf.byteOffset + this.encodedStart, this.encodedEnd - this.encodedStart);
+  }
+
+  /**
+   * msgpackr packs into its own buffer and, in REUSE_BUFFER_MODE, returns that buffer with the
+   * message's start and end instead of a new view; RESET_BUFFER_MODE then writes the next
+   * message at the same place instead of further on (the bytes are copied out before then).
+   */
+  encodeRange(value: unknown): Uint8Array {
     let out: Uint8Array;
     try {
       let v = value;
@@ -111,7 +125,10 @@ export class AnyCodec implements Codec {
         case 'symbol':
           throw this.refuse(value);
       }
-      out = (this.packr ??= new Packr(options(this.stream))).pack(v);
+      out = (this.packr ??= new Packr(options(this.stream))).pack(v, REUSE_BUFFER_MODE | RESET_BUFFER_MODE);
+      const packed = out as Uint8Array & { start: number; end: number };
+      this.encodedStart = packed.start;
+      this.encodedEnd = packed.end;
     } catch (e) {
       if (e instanceof WeftError) throw e; // refused by the scan: nothing was packed
       // A getter or toJSON threw, or msgpackr failed, possibly after writing record definitions.
@@ -122,9 +139,11 @@ export class AnyCodec implements Codec {
     }
     if (this.resetNext) {
       this.resetNext = false;
-      const marked = new Uint8Array(out.length + 1);
+      const marked = new Uint8Array(this.encodedEnd - this.encodedStart + 1);
       marked[0] = RESET;
-      marked.set(out, 1);
+      marked.set(out.subarray(this.encodedStart, this.encodedEnd), 1);
+      this.encodedStart = 0;
+      this.encodedEnd = marked.length;
       return marked;
     }
     return out;

@@ -67,6 +67,15 @@ export interface Codec {
    * `where` for values that cannot be carried.
    */
   encode(value: unknown): Uint8Array;
+  /**
+   * Variable layouts only: encode() without making a view for the result. Returns a buffer
+   * whose bytes [encodedStart, encodedEnd) are the encoding (both set by this call); the buffer
+   * may be reused by the next encode of any codec on this thread. What the ring uses per IP:
+   * for a small value a view costs as much as the encoding (docs/performance.md).
+   */
+  encodeRange(value: unknown): Uint8Array;
+  readonly encodedStart: number;
+  readonly encodedEnd: number;
   /** Decode `length` bytes at `offset` (bytes is a Uint8Array over the same buffer as view). */
   read(view: DataView, bytes: Uint8Array, offset: number, length: number): unknown;
   /** Shared layout only: a decoded value is discarded, never delivered: free what it holds. */
@@ -227,6 +236,11 @@ class MachineCodec implements Codec {
   encode(): Uint8Array {
     throw wrongMethod(this.layout, 'encode', this.where);
   }
+  encodeRange(): Uint8Array {
+    throw wrongMethod(this.layout, 'encode', this.where);
+  }
+  readonly encodedStart = 0;
+  readonly encodedEnd = 0;
   read(view: DataView, _bytes: Uint8Array, offset: number): unknown {
     return get(this.code, view, offset);
   }
@@ -281,6 +295,11 @@ class StructCodec implements Codec {
   encode(): Uint8Array {
     throw wrongMethod(this.layout, 'encode', this.where);
   }
+  encodeRange(): Uint8Array {
+    throw wrongMethod(this.layout, 'encode', this.where);
+  }
+  readonly encodedStart = 0;
+  readonly encodedEnd = 0;
   read(view: DataView, _bytes: Uint8Array, offset: number): unknown {
     const out: Record<string, unknown> = {};
     const { names, codes, offsets } = this;
@@ -301,6 +320,13 @@ class BytesCodec implements Codec {
       throw new WeftError('E_ENCODE', `a Uint8Array over the shared arena (ctx.alloc) crosses workers only on port.shared() ports; copy it (Uint8Array.from(view)) and drop its IP to send it on ${this.where}`);
     }
     return value;
+  }
+  encodedStart = 0;
+  encodedEnd = 0;
+  encodeRange(value: unknown): Uint8Array {
+    const b = this.encode(value);
+    this.encodedEnd = b.length;
+    return b;
   }
   read(_view: DataView, bytes: Uint8Array, offset: number, length: number): unknown {
     // Not bytes.slice: on a Buffer that is a view, not a copy.
@@ -331,6 +357,11 @@ class SharedCodec implements Codec {
   encode(): Uint8Array {
     throw wrongMethod(this.layout, 'encode', this.where);
   }
+  encodeRange(): Uint8Array {
+    throw wrongMethod(this.layout, 'encode', this.where);
+  }
+  readonly encodedStart = 0;
+  readonly encodedEnd = 0;
   read(view: DataView, _bytes: Uint8Array, offset: number): unknown {
     return this.views().readHandle(view, offset);
   }
