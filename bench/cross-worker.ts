@@ -32,7 +32,10 @@
  * arrival of IP number SKIP = N/10 to the arrival of IP number N, i.e. (N − SKIP) / time. That
  * leaves out worker start-up (weft starts fresh workers for every run(): ~0.3 s here, tsx and
  * module loading) and the first 10% of the stream, while the fresh workers' code is still being
- * compiled. Also shown: first→last (IP 1 to IP N, same clock), end to end (N / the whole run()
+ * compiled. The streams are long because that compiling takes long: V8 optimises on background
+ * threads, which on a 2-core machine compete with the two busy workers. With 3 M f64 IPs the
+ * window ended before the optimised code was in (capacity 256: 16.5–19.8 M IPs/s at 3 M against
+ * 32.7–35.1 M at 20 M, runs minutes apart on the same machine). Also shown: first→last (IP 1 to IP N, same clock), end to end (N / the whole run()
  * call, start-up and shutdown included), and start-up (run() called → first IP at the sink).
  * Each row: one discarded warm-up run (N/10), then the median of BENCH_RUNS runs. Every run
  * checks the count and the int32 checksum of the values and throws if either is wrong.
@@ -44,7 +47,7 @@
  * Targets (issue, multi-core): typed f64 ≥ 20 M IPs/s; small objects ≥ 3 M IPs/s and ≥ 8× postMessage
  * per message. Judged on this run's medians, for each capacity.
  *
- * Parameters (environment): XW_F64_N (3,000,000), XW_OBJ_N (1,500,000), XW_MSG_N (500,000),
+ * Parameters (environment): XW_F64_N (20,000,000), XW_OBJ_N (6,000,000), XW_MSG_N (500,000),
  * XW_RING_N (10,000,000), XW_BIGCAP (256), BENCH_RUNS (5), WORKERS_MAX_RUN_S (4; 0: none),
  * XW_ONLY (comma-separated row ids, `weft.*` for a prefix; postmsg always runs). Flags: --json.
  * Run: node --import tsx bench/cross-worker.ts
@@ -59,8 +62,8 @@ import { envInt, fmtNum, fmtRatio, log, machine, machineLine, median, output, RU
 
 const BOOT = new URL('./_boot.mjs', import.meta.url);
 const XWORKER = new URL('./_xworker.ts', import.meta.url).href;
-const F64_N = envInt('XW_F64_N', 3_000_000);
-const OBJ_N = envInt('XW_OBJ_N', 1_500_000);
+const F64_N = envInt('XW_F64_N', 20_000_000);
+const OBJ_N = envInt('XW_OBJ_N', 6_000_000);
 const MSG_N = envInt('XW_MSG_N', 500_000);
 const RING_N = envInt('XW_RING_N', 10_000_000);
 const BIGCAP = envInt('XW_BIGCAP', 256);
