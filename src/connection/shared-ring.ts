@@ -16,9 +16,9 @@
  * once the wait is over (or the other side closed) and then stops being polled.
  *
  * Batches: an end publishes its counter (ring.ts publish / publishHead) once per `batch`
- * records (half the capacity, at most 32; a sender only on rings of capacity 64 or more),
- * and always before it reports "full" (sender) or
- * "empty" (receiver), before the sender closes, and when its worker flushes (RingHost.dirty:
+ * records (receiver: half the capacity, sender: a quarter, at most 32), also when its box is
+ * about to take its next input (sender: publishPending), and always before it reports "full"
+ * (sender) or "empty" (receiver), before the sender closes, and when its worker flushes (RingHost.dirty:
  * in a microtask after the code that moved it, at every scheduler turn and before the worker
  * sleeps). A receiver wakes a sender waiting for room only once the ring is at most half full
  * (or at a flush, if there is any room): one wake-up per half ring instead of one per IP.
@@ -51,12 +51,14 @@ export interface Flushable {
 export const batchFor = (capacity: number): number => Math.max(1, Math.min(32, capacity >> 1));
 
 /**
- * A sender batches only on rings at least this large. Measured (docs/design.md): batching
- * sends on a capacity-10 ring made one f64 stream faster (3.2 → 4.9 M IPs/s) but a parallel
- * stage whose replicas send every 20 µs 10% slower (1.80× → 1.64× on 2 workers); at capacity
- * 256 the stream gains 3.8 → 6.2 M.
+ * Records per publication on the sending side: a quarter of the capacity, at most 32. Half, as
+ * the receiver gives room back, kept a capacity-10 ring in lockstep whenever the receiver was
+ * the slower side: the sender waited for room after every batch (objects −35%); a quarter keeps
+ * the gain on f64 (docs/design.md). A box publishes what it sent before it takes its next input
+ * as well (scheduler/ports.ts publishRingOuts), so batching never holds back a box's outputs
+ * while it works on its next input.
  */
-export const SEND_BATCH_MIN_CAPACITY = 64;
+export const sendBatchFor = (capacity: number): number => Math.max(1, Math.min(32, capacity >> 2));
 
 /** How the ends see packets: read kind and value, make a received one. */
 export interface PacketIO<P> {
@@ -103,7 +105,18 @@ export class RingSendEnd<P> implements SendEnd<P>, Flushable {
     this.capacity = init.capacity;
     // An ordered replica's outputs go out one by one: the replica announces the next input it
     // takes (shm/order.ts) right after, and a merge must never see that before these records.
-    this.batch = tag === null && init.capacity >= SEND_BATCH_MIN_CAPACITY ? batchFor(init.capacity) : 1;
+    this.batch = tag === null ? sendBatchFor(init.capacity) : 1;
+  }
+
+  /**
+   * Publish what was committed, without leaving the host's dirty list (the box's own
+   * boundary: it is about to take its next input; scheduler/ports.ts publishRingOuts).
+   */
+  publishPending(): void {
+    if (this.pending === 0) return;
+    this.pending = 0;
+    this.w.publish();
+    if (this.w.takeRxWaiting()) this.host.ring(this.peer);
   }
 
   /** Publish what was committed and ring the reader if it waits. */

@@ -21,6 +21,7 @@
 import { WeftError } from '../errors.ts';
 import { acquireChecked, dropChecked, ownsChecked, type IP } from '../ip/ip.ts';
 import { releaseHeld, releasePacket } from './arena.ts';
+import { publishRingOuts } from './ports.ts';
 import { BLOCKED, Box, LooperState, P_NONE, READY, RUNNING, W_INPUT, W_RECEIVE, isNonLooper, leakError } from './box.ts';
 
 export function activate(box: Box): void {
@@ -146,6 +147,8 @@ function runNonLooper(box: Box): void {
   const beatAt = sched.beatAt;
   /** The network's arena: the received IP is tracked as `held` (scheduler/arena.ts). */
   const arena = sched.arena;
+  /** On a worker: outputs to other workers go out after each call (publishRingOuts). */
+  const rings = sched.external !== null;
   let idle = 0;
   let rr = box.rr;
   let port = streams[rr];
@@ -181,6 +184,7 @@ function runNonLooper(box: Box): void {
     } else if (arena !== null) {
       releaseHeld(sched);
     }
+    if (rings) publishRingOuts(box);
     if (box.sendRefused) {
       box.sendRefused = false;
       if (box.allOutputsClosed()) {

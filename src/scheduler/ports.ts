@@ -100,6 +100,7 @@ export class InPortImpl implements InPort<unknown> {
 
   receive(): IP<unknown> | null | Promise<IP<unknown> | null> {
     const box = this.box;
+    if (box.sched.external !== null) publishRingOuts(box);
     if (--box.opsLeft < 0) return box.pend(P_RECEIVE, this, null, true);
     const r = this.take();
     if (r !== undefined) return r as IP<unknown> | null;
@@ -274,6 +275,18 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
   }
   closeBracket(group?: string): boolean {
     return this.send(this.box.createPacket('close', group) as IP<unknown>);
+  }
+}
+
+/**
+ * Publish what the box committed to rings to other workers: before it takes its next input,
+ * so that outputs never wait in a sender's batch while the box works on something else.
+ */
+export function publishRingOuts(box: Box): void {
+  const outs = box.outs;
+  for (let i = 0; i < outs.length; i++) {
+    const r = outs[i].ring;
+    if (r !== null) r.publishPending();
   }
 }
 

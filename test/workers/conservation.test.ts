@@ -3,7 +3,7 @@
  * Source and BSource (nested bracket groups), PassNL, PassLooper, PassAsync (seeded awaits of
  * microtasks, setImmediate and 0-1 ms timers), the PassSub and SplitSub subnets, SplitTag,
  * core/Split, core/LoadBalance with a Tag per branch, fan-in, core/Concat, core/Output and
- * Print, with random capacities (1..4), worker counts (1..4), pins and budgets, and a few
+ * Print, with random capacities (1..4, now and then 8–16), worker counts (1..4), pins and budgets, and a few
  * deadlock-prone networks (Split → two branches → Concat). Every token must arrive exactly as
  * the run's tree of copies and LoadBalance choices says, in order per connection, its brackets
  * nested as sent; the run must finish with every box done, or, where a prone network may
@@ -54,7 +54,7 @@ describe('conservation (random networks, 1..4 workers)', () => {
       ].sort(),
     );
     expect(new Set(runs.map((r) => r.workers))).toEqual(new Set([1, 2, 3, 4]));
-    expect(new Set(runs.flatMap((r) => r.graph.edges.map((e) => e.capacity)))).toEqual(new Set([1, 2, 3, 4]));
+    expect(new Set(runs.flatMap((r) => r.graph.edges.map((e) => e.capacity)))).toEqual(new Set([1, 2, 3, 4, 8, 10, 16]));
     expect(runs.some((r) => r.graph.nodes.some((n) => n.metadata.worker !== undefined))).toBe(true);
     expect(runs.some((r) => r.graph.nodes.some((n) => n.metadata.budget === 1))).toBe(true);
     // Deadlock-prone networks: a minority, with every outcome.
@@ -63,7 +63,7 @@ describe('conservation (random networks, 1..4 workers)', () => {
     for (const o of ['finish', 'deadlock', 'either']) expect(prone.filter((p) => p.outcome === o).length, o).toBeGreaterThanOrEqual(5);
 
     // On the graphs as they run (subnets inlined), with the runtime's own placement.
-    let crossCap1 = 0, mixedFanIn = 0, crossLooper = 0, crossNonLooper = 0, crossSplitTag = 0, crossLoadBalance = 0, crossConcat = 0, crossSubnet = 0;
+    let crossCap1 = 0, crossBatched = 0, mixedFanIn = 0, crossLooper = 0, crossNonLooper = 0, crossSplitTag = 0, crossLoadBalance = 0, crossConcat = 0, crossSubnet = 0;
     const bracketsThrough = new Set<string>();
     for (const r of runs) {
       const g = await flat(r.graph);
@@ -74,6 +74,7 @@ describe('conservation (random networks, 1..4 workers)', () => {
         const cross = where.get(e.from.node) !== where.get(e.to.node);
         const [from, to] = [comp.get(e.from.node)!, comp.get(e.to.node)!];
         if (cross && e.capacity === 1) crossCap1++;
+        if (cross && (e.capacity ?? 0) >= 8) crossBatched++;
         if (cross && ['stress/PassLooper', 'stress/PassAsync'].includes(to)) crossLooper++;
         if (cross && ['stress/PassNL', 'stress/Print', 'stress/Tag'].includes(to)) crossNonLooper++;
         if (cross && from === 'stress/SplitTag') crossSplitTag++;
@@ -100,6 +101,7 @@ describe('conservation (random networks, 1..4 workers)', () => {
       for (const id of reached) bracketsThrough.add(comp.get(id)!);
     }
     expect(crossCap1, 'cross-worker edges of capacity 1').toBeGreaterThan(100);
+    expect(crossBatched, 'cross-worker edges whose sender publishes in batches (capacity 8+)').toBeGreaterThan(50);
     expect(crossLooper, 'rings into loopers').toBeGreaterThan(50);
     expect(crossNonLooper, 'rings into non-loopers').toBeGreaterThan(50);
     expect(crossSplitTag, 'rings out of SplitTag').toBeGreaterThan(20);

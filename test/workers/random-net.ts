@@ -2,8 +2,9 @@
  * Seeded random networks for the conservation suites, built as Graph data. A *run* is one
  * graph holding several independent networks (connected parts), on a random worker count
  * 1..4 (1: everything on the main thread), with random pins (`worker` metadata), budgets and
- * edge capacities 1..4. What a run must print is in `expected` (random-check.ts explains the
- * tokens, keys and families, and checks the output).
+ * edge capacities 1..4 (now and then 8, 10 or 16, where ring senders publish in batches).
+ * What a run must print is in `expected` (random-check.ts explains the tokens, keys and
+ * families, and checks the output).
  *
  * The parts of a network: sources (stress/Source; stress/BSource, whose stream holds nested
  * bracket groups); pass-throughs (stress/PassNL, stress/PassLooper, stress/PassAsync which
@@ -132,7 +133,9 @@ export function randomRun(seed: number, networks: number, maxLines = 3000): Rand
     };
     const iip = (nodeId: string, port: string, data: unknown) => g.iips.push({ data, fromText: false, to: { node: nodeId, port }, metadata: {} });
     const connect = (from: From, to: string, port: string, index?: number): number => {
-      const capacity = int(1, 4);
+      // Mostly tiny; now and then large enough for a ring's sender to publish in batches
+      // (connection/shared-ring.ts sendBatchFor: 2 or more records from capacity 8).
+      const capacity = chance(0.15) ? pick([8, 10, 16]) : int(1, 4);
       g.edges.push({ from, to: index === undefined ? { node: to, port } : { node: to, port, index }, capacity, metadata: {} });
       return capacity;
     };
