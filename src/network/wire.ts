@@ -125,7 +125,7 @@ export class Wiring {
     const edge = { from: { node: src.box.label, port: src.name }, to: { node: to.box.label, port: to.name } };
     const { init, layout } = this.ring(index, edge);
     const peer = this.part.placement.get(to.box.label)!;
-    return this.sent(new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`, true, this.arena), this.io, this.part.host, peer, tag));
+    return this.sent(new RingSendEnd(init, codecFor(layout, `${src.box.label}.${src.name} -> ${to.box.label}.${to.name}`, true, this.arena), this.io, this.part.host, peer, tag, src.box.looper));
   }
 
   private queue(key: string): { init: QueueInit; layout: ValueLayout } {

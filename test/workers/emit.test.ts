@@ -1,7 +1,7 @@
 /**
  * emit(value) into a ring to another worker writes the value without making a packet
  * (scheduler/ports.ts). What must not change with that shortcut: order and conservation at
- * tiny capacities, the budget, the outbox of a non-looper that emits into a full ring, a
+ * tiny capacities and at 10 (where a looper's sends are published in batches), the budget, the outbox of a non-looper that emits into a full ring, a
  * refused emit once the receiver closed (the source stops, the drop is counted), and the
  * totals (created, sent, received, dropped) agreeing with the IPs that moved.
  */
@@ -13,7 +13,7 @@ function outcome(r: Awaited<ReturnType<typeof runCaptured>>['result']): string {
 }
 
 describe('emit into a ring (two workers)', () => {
-  for (const cap of [1, 2, 4]) {
+  for (const cap of [1, 2, 4, 10]) {
     it(`a looper's emits all arrive once, in order, at capacity ${cap} (budget 3)`, async () => {
       const n = 3000;
       const g = new G().node('E', 'workers/EmitF64', { worker: 0, budget: 3 }).node('S', 'workers/Show', { worker: 1 });
