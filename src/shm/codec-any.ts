@@ -94,6 +94,8 @@ export class AnyCodec implements Codec {
 
   encodedStart = 0;
   encodedEnd = 0;
+  /** unpack()'s options, one object for every read (msgpackr only reads them). */
+  private readonly range = { start: 0, end: 0 };
 
   encode(value: unknown): Uint8Array {
     const buf = this.encodeRange(value);
@@ -159,7 +161,10 @@ export class AnyCodec implements Codec {
       unpackr = this.unpackr = new Unpackr(options(this.stream));
     }
     try {
-      return unpackr.unpack(bytes, { start: offset, end: offset + length });
+      const range = this.range;
+      range.start = offset;
+      range.end = offset + length;
+      return unpackr.unpack(bytes, range);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       throw new WeftError('E_INTERNAL', `cannot decode an IP on ${this.where}: ${why}`, { cause: e });
