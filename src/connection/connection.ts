@@ -28,6 +28,13 @@ export interface SendEnd<P> {
   offer(ip: P): number;
   /** Call `w.wake()` once, when there is room or the receiver closed. */
   waitNonFull(w: Waiter): void;
+  /**
+   * Ends that carry bytes only (a ring to another worker): offer() of a data IP given by its
+   * value, so that emit(value) needs no packet. Absent on ends that queue packets.
+   */
+  offerData?(value: unknown): number;
+  /** Ends that publish in batches: publish now (the box is about to take its next input). */
+  publishPending?(): void;
   /** One sender is done; when the last sender is done the connection closes. */
   closeSender(): void;
 }

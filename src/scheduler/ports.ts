@@ -13,7 +13,6 @@
 import type { InPort, OutPort, SyncOutPort } from '../component/define.ts';
 import type { InConnection, OutConnection } from '../connection/connection.ts';
 import { closedConnection } from '../connection/local-queue.ts';
-import { RingSendEnd } from '../connection/shared-ring.ts';
 import { WeftError } from '../errors.ts';
 import { acquireChecked, releaseChecked, type IP, type Packet } from '../ip/ip.ts';
 import { releasePacket } from './arena.ts';
@@ -149,11 +148,6 @@ export class OutPortBase {
   closedByBox = false;
   /** For reports: the in-port this one sends to. */
   to: InPortImpl | null = null;
-  /**
-   * `conn` when it is a ring to another worker: emit(value) writes the value into it without
-   * making a packet (nothing but the bytes crosses). Null once closed.
-   */
-  ring: RingSendEnd<Packet> | null = null;
 
   constructor(box: Box, name: string, index: number) {
     this.box = box;
@@ -174,7 +168,6 @@ export class OutPortBase {
   attach(conn: OutConnection<Packet>): void {
     this.conn = conn;
     this.sink = conn;
-    this.ring = conn instanceof RingSendEnd ? conn : null;
   }
 
   /** Enqueue without budget: true queued, false dropped (closed/unconnected), undefined full. */
@@ -200,7 +193,6 @@ export class OutPortBase {
     if (this.closedByBox) return;
     this.closedByBox = true;
     this.sink = REFUSING;
-    this.ring = null;
     if (this.conn !== null) this.conn.closeSender();
   }
 }
@@ -217,10 +209,11 @@ export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
   }
   emit(data: unknown): boolean | Promise<boolean> {
     const box = this.box;
-    const ring = this.ring;
-    // Into a ring, with budget left and no arena blocks to account for: no packet at all.
-    // Full or closed: the usual path below (it makes the packet, then waits or drops it).
-    if (ring !== null && box.opsLeft > 0 && box.sched.arena === null && ring.offerData(data) > 0) {
+    const sink = this.sink;
+    // Into a ring (an end with offerData), with budget left and no arena blocks to account
+    // for: no packet at all, only the bytes cross. Full or closed: the usual path below (it
+    // makes the packet, then waits or drops it).
+    if (sink.offerData !== undefined && box.opsLeft > 0 && box.sched.arena === null && sink.offerData(data) > 0) {
       box.opsLeft--;
       box.ipsOut++;
       box.sched.totals.created++;
@@ -261,9 +254,9 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
   }
   emit(data: unknown): boolean {
     const box = this.box;
-    const ring = this.ring;
+    const sink = this.sink;
     // As the looper's emit; behind a non-empty outbox the value must queue there (order).
-    if (ring !== null && box.outboxCount === 0 && box.sched.arena === null && ring.offerData(data) > 0) {
+    if (sink.offerData !== undefined && box.outboxCount === 0 && box.sched.arena === null && sink.offerData(data) > 0) {
       box.ipsOut++;
       box.sched.totals.created++;
       return true;
@@ -285,8 +278,8 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
 export function publishRingOuts(box: Box): void {
   const outs = box.outs;
   for (let i = 0; i < outs.length; i++) {
-    const r = outs[i].ring;
-    if (r !== null) r.publishPending();
+    const s = outs[i].sink;
+    if (s.publishPending !== undefined) s.publishPending();
   }
 }
 
