@@ -48,6 +48,8 @@
  * throwing, the stack overflow of a cycle caught), which is free but lets a nested -0 become 0
  * and reports a cycle only after overflowing the stack. `writeFunction` throws anyway, as a
  * second line behind the scan (a function inside an Error's cause, which the scan skips).
+ * The ring calls encodeRange(): msgpackr packs into its one buffer, reused from its start for
+ * every message (REUSE_BUFFER_MODE | RESET_BUFFER_MODE), and no view is made per message.
  */
 import { addExtension, Packr, RESET_BUFFER_MODE, REUSE_BUFFER_MODE, Unpackr, type Options } from 'msgpackr';
 import { WeftError } from '../errors.ts';
