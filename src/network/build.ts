@@ -25,6 +25,7 @@ import type { Box } from '../scheduler/box.ts';
 import { InPortImpl, OutPortBase, OutPortImpl, SyncOutPortImpl } from '../scheduler/ports.ts';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.ts';
 import { attachArena } from '../scheduler/arena.ts';
+import { directTarget } from '../scheduler/direct.ts';
 import { createArenaBuffer, DEFAULT_ARENA_BYTES } from '../shm/arena.ts';
 import { joinSources, Wiring, type Part } from './wire.ts';
 import { DEFAULT_CAPACITY } from '../scheduler/tuning.ts';
@@ -235,6 +236,7 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     else box.ins = box.ins.slice();
     box.outs = box.outs.slice();
   }
+  for (const box of boxes.values()) for (const o of box.outs) o.direct = directTarget(o);
 
   return { sched, boxes, connections, wiring: wire ?? undefined };
 }

@@ -283,7 +283,7 @@ function startNonLooper(box: Box): boolean {
 }
 
 /** A non-looper handler returned a Promise: its sends would happen outside its activation. */
-function asyncHandler(box: Box, ret: object): void {
+export function asyncHandler(box: Box, ret: object): void {
   if (typeof (ret as { then?: unknown }).then !== 'function') return;
   (ret as Promise<unknown>).then(undefined, () => {}); // reported below, not as an unhandled rejection
   throw new WeftError(

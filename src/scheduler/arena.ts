@@ -33,6 +33,7 @@ import type { Scheduler } from './scheduler.ts';
 /** Give the scheduler its network's arena (a buffer made once per network, shared by its workers). */
 export function attachArena(sched: Scheduler, sab: SharedArrayBuffer): void {
   sched.arena = new ArenaViews(sab);
+  sched.directMax = 0; // `held` is one IP per thread: no handler may run inside another
   sched.discard = (p) => releasePacket(sched, p);
 }
 

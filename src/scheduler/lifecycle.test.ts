@@ -219,9 +219,12 @@ describe('lifecycle', () => {
       trace.push(`${next}:${got.length}`);
     }
     // e: emits 1, 2 (3 waits in its outbox; p is woken). p: forwards 1, 2 (taking 1 wakes e,
-    // sending 1 wakes c). e: flushes 3, its stream has ended: it terminates. c: takes 1, 2.
-    // p: forwards 3, its input closed: terminates. c: takes 3, terminates.
-    expect(trace).toEqual(['e:0', 'p:0', 'e:0', 'c:2', 'p:2', 'c:3']);
+    // sending 1 wakes c). e: flushes 3 straight into p, which waits for input after its first
+    // activation (scheduler/direct.ts); p's send of 3 meets c's full connection, so p blocks
+    // on it; e's stream has ended: it terminates. c: takes 1, 2 (taking 1 wakes p). p: flushes
+    // 3 straight into c, which now waits for input; its input closed: p terminates. c: sees
+    // its input closed, terminates.
+    expect(trace).toEqual(['e:0', 'p:0', 'e:0', 'c:2', 'p:3', 'c:3']);
     expect(got).toEqual([1, 2, 3]);
     expect(sched.live).toBe(0);
   });

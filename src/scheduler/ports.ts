@@ -18,6 +18,7 @@ import { acquireChecked, releaseChecked, type IP, type Packet } from '../ip/ip.t
 import { releasePacket } from './arena.ts';
 import type { Box } from './box.ts';
 import { P_RECEIVE, P_SEND } from './box.ts';
+import { canDeliver, deliverDirect } from './direct.ts';
 import { MAX_OUTBOX } from './tuning.ts';
 
 export class InPortImpl implements InPort<unknown> {
@@ -148,6 +149,8 @@ export class OutPortBase {
   closedByBox = false;
   /** For reports: the in-port this one sends to. */
   to: InPortImpl | null = null;
+  /** `to`, when sends may run its handler at once (scheduler/direct.ts: directTarget). */
+  direct: InPortImpl | null = null;
 
   constructor(box: Box, name: string, index: number) {
     this.box = box;
@@ -172,7 +175,14 @@ export class OutPortBase {
 
   /** Enqueue without budget: true queued, false dropped (closed/unconnected), undefined full. */
   put(p: Packet): boolean | undefined {
-    const r = this.sink.offer(p);
+    const sink = this.sink;
+    const to = this.direct;
+    if (to !== null && canDeliver(to, sink)) {
+      this.box.ipsOut++;
+      deliverDirect(to, p, this.box);
+      return true;
+    }
+    const r = sink.offer(p);
     if (r > 0) {
       this.box.ipsOut++;
       return true;
@@ -193,6 +203,7 @@ export class OutPortBase {
     if (this.closedByBox) return;
     this.closedByBox = true;
     this.sink = REFUSING;
+    this.direct = null;
     if (this.conn !== null) this.conn.closeSender();
   }
 }

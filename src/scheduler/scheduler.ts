@@ -23,6 +23,7 @@ import { checkedOwnership, uncheckedOwnership, type Ownership, type Packet } fro
 import type { ArenaViews } from '../shm/arena-views.ts';
 import { activate } from './activate.ts';
 import { Box, BLOCKED, DONE, LooperState, READY, RUNNING } from './box.ts';
+import { DIRECT_DEPTH } from './direct.ts';
 import { watchTimeouts } from './timeouts.ts';
 import { DEFAULT_BUDGET, YIELD_INTERVAL_MS } from './tuning.ts';
 import type { External, HotTotals, Outcome, SchedulerOptions, Totals } from './types.ts';
@@ -66,6 +67,9 @@ export class Scheduler {
   /** Timing: when the last slice ended or a looper last parked (see looperParked). */
   private mark = 0;
   private stopError: WeftError | null = null;
+  /** Direct deliveries on the stack now, and the most allowed (0: none; scheduler/direct.ts). */
+  directDepth = 0;
+  directMax = DIRECT_DEPTH;
   /** The network's shared arena on this thread; null when no port of the network is shared. */
   arena: ArenaViews | null = null;
   /** With an arena: frees the block of each IP a closing receiver discards (scheduler/arena.ts). */
@@ -78,6 +82,9 @@ export class Scheduler {
     this.timing = opts.timing ?? false;
     this.budget = opts.budget ?? DEFAULT_BUDGET;
     this.stdout = opts.stdout ?? process.stdout;
+    // Timing charges time per activation: a receiver run on its sender's stack would be
+    // charged to the sender.
+    if (this.timing) this.directMax = 0;
   }
 
   addBox(label: string, componentName: string, component: Component, budget?: number): Box {
@@ -327,6 +334,7 @@ export class Scheduler {
   shutdown(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.directMax = 0;
     this.abort.abort(this.stoppedError());
     const err = this.stoppedError();
     for (const box of this.boxes) {
