@@ -14,8 +14,9 @@
  *     not a FanIn over rings, not a ring), and the in-port is a non-looper stream port;
  *   - the sender is a non-looper, or a looper without connected in-ports (a source). A
  *     looper that has input and sends directly runs ahead of its upstream and suspends on
- *     receives instead of sends, more often: measured on the 10-looper chain, 1.23 M
- *     suspensions per 1 M IPs instead of 1.0 M, and 11–16% fewer IPs/s (docs/design.md).
+ *     receives instead of sends, more often: measured on the 10-looper chain, 108–138 k
+ *     suspensions per box per 1 M IPs instead of 100 k, and 11–16% fewer IPs/s
+ *     (docs/design.md).
  * Checked on every send (canDeliver, from ports.ts OutPortBase.put):
  *   - the connection is empty (the IP overtakes nothing: order per connection holds) and its
  *     receiver has not closed it;
