@@ -79,34 +79,44 @@ export function deliverDirect(to: InPortImpl, p: Packet, from: Box): void {
   conn.passThrough();
   box.status = RUNNING;
   box.activations++;
+  box.ipsIn++;
   sched.directDepth++;
-  const beat = sched.beat;
-  const at = sched.beatAt;
-  beat[at]++;
-  beat[at + 1] = box.index;
+  // Only a worker's heartbeat is read (by the main thread's watchdog): name the box running.
+  const onWorker = sched.external !== null;
+  if (onWorker) beatFor(sched, box.index);
   try {
-    const checked = box.checked;
-    if (checked) acquireChecked(box, p);
-    box.ipsIn++;
-    const ctx = box.ctx;
-    if (to.index >= 0) ctx.element = to.index;
-    const ret: unknown = to.handler!(p as IP<unknown>, box.outView, ctx);
-    if (typeof ret === 'object' && ret !== null) asyncHandler(box, ret);
-    if (checked) {
-      if (ownsChecked(box, p)) {
-        dropChecked(box, p);
-        sched.totals.dropped++;
-      }
-      if (box.owned !== 0) throw leakError(box);
-    }
-    if (sched.external !== null) publishRingOuts(box);
+    if (box.checked) acquireChecked(box, p);
+    if (to.index >= 0) box.ctx.element = to.index;
+    const ret: unknown = to.handler!(p as IP<unknown>, box.outView, box.ctx);
+    if (ret !== undefined) returned(box, ret);
+    if (box.checked) endChecked(box, p);
+    if (onWorker) publishRingOuts(box);
     if (box.sendRefused || box.outboxCount > 0 || box.streams.length !== 1 || !conn.waitsFor(box)) afterDirect(box, conn);
     else box.status = BLOCKED; // still registered on its one stream, which is still empty and open
   } catch (e) {
     sched.fail(box, e);
   }
   sched.directDepth--;
-  beat[at + 1] = from.index;
+  if (onWorker) beatFor(sched, from.index);
+}
+
+function beatFor(sched: Box['sched'], index: number): void {
+  sched.beat[sched.beatAt]++;
+  sched.beat[sched.beatAt + 1] = index;
+}
+
+/** A handler returned something: a Promise is an error (asyncHandler). */
+function returned(box: Box, ret: unknown): void {
+  if (typeof ret === 'object' && ret !== null) asyncHandler(box, ret);
+}
+
+/** Checked mode after the handler: drop the IP it neither sent nor dropped; own nothing else. */
+function endChecked(box: Box, p: Packet): void {
+  if (ownsChecked(box, p)) {
+    dropChecked(box, p);
+    box.sched.totals.dropped++;
+  }
+  if (box.owned !== 0) throw leakError(box);
 }
 
 /** The end of runNonLooper's per-IP step and of its activation, for one direct IP. */
