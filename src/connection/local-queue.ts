@@ -96,15 +96,6 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
     if (this.maxFill === 0) this.maxFill = 1;
   }
 
-  /**
-   * `w` is registered as the receiver's waiter and nothing would wake it now: the queue is
-   * empty and a sender is open (scheduler/direct.ts: a receiver that ran on its sender's
-   * stack and needs no new registration).
-   */
-  waitsFor(w: Waiter): boolean {
-    return this.receiverWaiter === w && this.head === this.tail && this.senders !== 0;
-  }
-
   /** Put an IP in regardless of capacity: used once, for an IIP on a connected port. */
   preload(ip: P): void {
     if (this.tail - this.head === this.buf.length) this.grow();

@@ -113,11 +113,17 @@ export class Box implements Waiter, Owner {
   }
 
 
-  /** Waiter: a connection this box waits on changed. */
+  /**
+   * Waiter: a connection this box waits on changed. A box that is running has its
+   * registration used up: `waitKind` says so (W_NONE), so that a receiver run by direct
+   * delivery knows it must register again (scheduler/direct.ts).
+   */
   wake(): void {
     if (this.status === BLOCKED) {
       this.status = READY;
       this.sched.enqueue(this);
+    } else if (this.status === RUNNING) {
+      this.waitKind = W_NONE;
     }
   }
 

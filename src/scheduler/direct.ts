@@ -32,8 +32,10 @@
  *   - What runNonLooper does after each handler call is done here too: the auto-drop, the
  *     leak check, ring publication, a refused send (terminating when every output closed),
  *     and the outbox (flushing it; blocked on a send when it cannot).
- *   - Afterwards the box waits for input again the way an activation ends, re-registering on
- *     its streams; a stream that became non-empty or closed while it ran wakes it at once.
+ *   - Afterwards the box waits for input again. When nothing woke it while it ran (Box.wake()
+ *     on a running box sets waitKind to W_NONE), its registrations still stand and its streams
+ *     are still empty and open: it only goes back to BLOCKED. Otherwise it re-registers the way
+ *     an activation ends; a stream that became non-empty or closed wakes it at once.
  *   - An error in the receiver fails the network naming the receiver, not the sender; the
  *     sender's send still returns true (the IP was delivered).
  */
@@ -91,8 +93,10 @@ export function deliverDirect(to: InPortImpl, p: Packet, from: Box): void {
     if (ret !== undefined) returned(box, ret);
     if (box.checked) endChecked(box, p);
     if (onWorker) publishRingOuts(box);
-    if (box.sendRefused || box.outboxCount > 0 || box.streams.length !== 1 || !conn.waitsFor(box)) afterDirect(box, conn);
-    else box.status = BLOCKED; // still registered on its one stream, which is still empty and open
+    // Nothing woke it while it ran (wake() clears waitKind then): its registrations still
+    // stand and its streams are still empty and open.
+    if (box.sendRefused || box.outboxCount > 0 || box.waitKind !== W_INPUT) afterDirect(box, conn);
+    else box.status = BLOCKED;
   } catch (e) {
     sched.fail(box, e);
   }
