@@ -127,14 +127,44 @@ function asChecked(box: Owner, op: string, ip: unknown): CheckedPacket {
 // `box.checked` test, so each call site stays monomorphic whichever modes a process mixes.
 
 export function releaseChecked(box: Owner, ip: unknown): Packet {
+  return detachChecked(passChecked(box, ip));
+}
+
+/**
+ * A send, first half: `ip` must be `box`'s and live; it leaves the box (no longer counted
+ * as owned) but stays the same packet. Handed straight to a receiver that runs at once
+ * (scheduler/direct.ts), it is sent on or dropped before the send returns, and the sender
+ * marks it sent (sentChecked): its handle needs no replacement. Any other path must detach
+ * it (below).
+ */
+export function passChecked(box: Owner, ip: unknown): CheckedPacket {
   const p = ip as CheckedPacket | null | undefined;
   // One test on the fast path (an `instanceof` here costs more than the rest of the check);
   // anything else — not an IP, not this box's, already sent or dropped — is sorted out on
   // the slow path, which always throws.
   if (p?.owner !== box || p.state !== LIVE) notOwned('send', box, asChecked(box, 'send', ip));
-  p.state = SENT;
   box.owned--;
+  return p;
+}
+
+/**
+ * A send, second half, for an IP that will wait somewhere (a connection, an outbox, a
+ * suspended send): the sender's handle dies and a new packet travels, so touching the IP
+ * after sending it is caught even after the receiver took it.
+ */
+export function detachChecked(p: CheckedPacket): CheckedPacket {
+  p.state = SENT;
   return new CheckedPacket(p.kind, p.peek(), null);
+}
+
+/**
+ * After a send handed `p` straight to a receiver that ran at once: whatever became of it
+ * down the line, the sender's handle now reads as sent by `box`, as a detached one would.
+ */
+export function sentChecked(p: Packet, box: Owner): void {
+  const c = p as CheckedPacket;
+  c.state = SENT;
+  c.owner = box;
 }
 
 export function acquireChecked(box: Owner, ip: Packet): void {

@@ -230,6 +230,13 @@ export class Box implements Waiter, Owner {
     return this.sched.own.create(this, kind, value);
   }
 
+  /** A new IP already in flight (emit, brackets): counted as created, owned by nobody. */
+  freshPacket(kind: IPKind, value: unknown): Packet {
+    this.sched.totals.created++;
+    if (this.sched.arena !== null && kind === 'data') adoptValue(this.sched, value);
+    return this.sched.own.inFlight(kind, value);
+  }
+
   pushOutbox(port: SyncOutPortImpl, p: Packet): void {
     if (this.outbox === null) this.outbox = [];
     if (this.outboxCount >= MAX_OUTBOX) outboxOverflow(this);

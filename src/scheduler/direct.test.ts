@@ -10,6 +10,7 @@ import { port } from '../component/port.ts';
 import { Gen, PassLooper, PassNL, collector, makeNetwork } from '../../test/helpers/net.ts';
 import { BLOCKED, W_INPUT } from './box.ts';
 import { DIRECT_DEPTH } from './direct.ts';
+import type { IP } from '../ip/ip.ts';
 
 function chainSpec(boxes: number, n: number, got: unknown[], cap?: number) {
   const nodes: Record<string, any> = { g: Gen, c: collector(got) };
@@ -234,5 +235,116 @@ describe('direct delivery', () => {
     const want: number[] = [];
     for (let x = 1; x <= 200; x++) for (let k = 0; k < 5; k++) want.push(x * 10 + k);
     expect(got).toEqual(want);
+  });
+
+  describe('ownership checks on the direct path (the receiver gets the sender\'s own packet)', () => {
+    /**
+     * g -> a -> b -> c, 100 IPs. a sends each IP on, then calls `after`; `direct`: b ran
+     * inside that send (from b's first activation on, it waits for input: a's sends go direct).
+     */
+    function senderNet(after: (ip: IP<number>, state: { kept: IP<number> | null }, direct: boolean) => void) {
+      const during: boolean[] = [];
+      let inB = false;
+      const A = defineComponent({
+        inPorts: { in: port.number() },
+        outPorts: { out: port.number() },
+        state: () => ({ kept: null as IP<number> | null }),
+        process: {
+          in(ip, { out }, ctx) {
+            inB = false;
+            out.send(ip);
+            during.push(inB);
+            after(ip, ctx.state, inB);
+          },
+        },
+      });
+      const B = defineComponent({
+        inPorts: { in: port.number() },
+        outPorts: { out: port.number() },
+        process: {
+          in(ip, { out }) {
+            inB = true;
+            out.send(ip);
+          },
+        },
+      });
+      const got: unknown[] = [];
+      const net = makeNetwork({ nodes: { g: Gen, a: A, b: B, c: collector(got) }, edges: ['g.out -> a.in', 'a.out -> b.in', 'b.out -> c.in'], iips: [[100, 'g.count']] });
+      return { net, during, got };
+    }
+
+    it('reading an IP right after sending it is E_OWNERSHIP naming the sender', async () => {
+      const { net, during } = senderNet((ip, _s, direct) => {
+        if (direct) void ip.data;
+      });
+      const r = await net.run();
+      expect(during.at(-1)).toBe(true); // the failing one: b ran inside a's send
+      expect(r.status).toBe('failed');
+      expect(r.failure?.box).toBe('a');
+      expect(r.failure?.message).toMatch(/an IP was used after it was sent \(last owner: a\)/);
+    });
+
+    it('an IP kept after sending it is dead in the next call, though the receivers passed it on and dropped it', async () => {
+      const { net, during, got } = senderNet((ip, state, direct) => {
+        if (state.kept !== null) void state.kept.data;
+        if (direct) state.kept = ip;
+      });
+      const r = await net.run();
+      expect(during.at(-2)).toBe(true); // the kept one went directly to b, and b sent it to c
+      expect(got.at(-1)).toBe(during.length);
+      expect(r.failure?.box).toBe('a');
+      expect(r.failure?.message).toMatch(/an IP was used after it was sent \(last owner: a\)/);
+    });
+
+    it('sending it again is caught as already sent', async () => {
+      const A2 = defineComponent({
+        inPorts: { in: port.number() },
+        outPorts: { out: port.number() },
+        process: {
+          in(ip, { out }) {
+            const x = ip.data as number;
+            out.send(ip);
+            if (x === 50) out.send(ip);
+          },
+        },
+      });
+      const r = await makeNetwork({ nodes: { g: Gen, a: A2, b: PassNL, c: collector([]) }, edges: ['g.out -> a.in', 'a.out -> b.in', 'b.out -> c.in'], iips: [[100, 'g.count']] }).run();
+      expect(r.failure?.code).toBe('E_OWNERSHIP');
+      expect(r.failure?.message).toMatch(/box a tried to send an IP it does not own: it was already sent/);
+      const p = r.stats.boxes.find((b) => b.box === 'b')!;
+      expect(p.activations).toBeGreaterThan(30); // most hops a -> b went direct, number 50 too
+    });
+
+    it('a looper source: an IP it created and sent directly is dead when send returns', async () => {
+      let ranDuring = false;
+      let inB = false;
+      const Src = defineComponent({
+        inPorts: {},
+        outPorts: { out: port.number() },
+        async run(_i, { out }, ctx) {
+          // The first IP is queued (b has not started); once b waits for input, sends go direct.
+          const first = out.emit(6);
+          if (first instanceof Promise) await first;
+          await new Promise((r) => setTimeout(r, 1));
+          const ip = ctx.create(7);
+          const s = out.send(ip);
+          ranDuring = !(s instanceof Promise) && inB;
+          void ip.data;
+        },
+      });
+      const B = defineComponent({
+        inPorts: { in: port.number() },
+        outPorts: {},
+        process: {
+          in() {
+            inB = true;
+          },
+        },
+      });
+      const r = await makeNetwork({ nodes: { s: Src, b: B }, edges: ['s.out -> b.in'] }).run();
+      expect(ranDuring).toBe(true);
+      expect(r.failure?.box).toBe('s');
+      expect(r.failure?.message).toMatch(/an IP was used after it was sent \(last owner: s\)/);
+    });
   });
 });

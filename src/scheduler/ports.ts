@@ -14,7 +14,7 @@ import type { InPort, OutPort, SyncOutPort } from '../component/define.ts';
 import type { InConnection, OutConnection } from '../connection/connection.ts';
 import { closedConnection } from '../connection/local-queue.ts';
 import { WeftError } from '../errors.ts';
-import { acquireChecked, releaseChecked, type IP, type Packet } from '../ip/ip.ts';
+import { acquireChecked, detachChecked, passChecked, sentChecked, type CheckedPacket, type IP, type Packet } from '../ip/ip.ts';
 import { releasePacket } from './arena.ts';
 import type { Box } from './box.ts';
 import { P_RECEIVE, P_SEND } from './box.ts';
@@ -173,16 +173,23 @@ export class OutPortBase {
     this.sink = conn;
   }
 
-  /** Enqueue without budget: true queued, false dropped (closed/unconnected), undefined full. */
+  /**
+   * Deliver or enqueue without budget: true delivered or queued, false dropped (closed or
+   * unconnected), undefined full. Nobody else may hold `p` (checked: a detached packet).
+   */
   put(p: Packet): boolean | undefined {
-    const sink = this.sink;
     const to = this.direct;
-    if (to !== null && canDeliver(to, sink)) {
+    if (to !== null && canDeliver(to, this.sink)) {
       this.box.ipsOut++;
       deliverDirect(to, p, this.box);
       return true;
     }
-    const r = sink.offer(p);
+    return this.queue(p);
+  }
+
+  /** Into the connection: true queued, false dropped, undefined full. */
+  queue(p: Packet): boolean | undefined {
+    const r = this.sink.offer(p);
     if (r > 0) {
       this.box.ipsOut++;
       return true;
@@ -208,15 +215,20 @@ export class OutPortBase {
   }
 }
 
+/*
+ * Both flavours send in two steps. First the IP leaves its box: checked, passChecked verifies
+ * the owner and keeps the same packet (`held`: the sender may still have it); emit and the
+ * brackets make one already in flight (box.freshPacket). Then, when the receiver can run at
+ * once (direct.ts), it gets that packet, and the sender marks it sent when that returns
+ * (sentChecked); anything that waits (a connection, the outbox, a suspended send) gets a
+ * detached one instead.
+ */
+
 /** Looper out-port: a send into a full connection suspends the box. */
 export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
   send(ip: IP<unknown>): boolean | Promise<boolean> {
     const box = this.box;
-    const p = box.checked ? releaseChecked(box, ip) : (ip as Packet);
-    if (--box.opsLeft < 0) return box.pend(P_SEND, this, p, true);
-    const r = this.put(p);
-    if (r !== undefined) return r;
-    return box.pend(P_SEND, this, p, false);
+    return this.sendPacket(box.checked ? passChecked(box, ip) : (ip as Packet), box.checked);
   }
   emit(data: unknown): boolean | Promise<boolean> {
     const box = this.box;
@@ -230,13 +242,29 @@ export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
       box.sched.totals.created++;
       return true;
     }
-    return this.send(box.createPacket('data', data) as IP<unknown>);
+    return this.sendPacket(box.freshPacket('data', data), false);
   }
   openBracket(group?: string): boolean | Promise<boolean> {
-    return this.send(this.box.createPacket('open', group) as IP<unknown>);
+    return this.sendPacket(this.box.freshPacket('open', group), false);
   }
   closeBracket(group?: string): boolean | Promise<boolean> {
-    return this.send(this.box.createPacket('close', group) as IP<unknown>);
+    return this.sendPacket(this.box.freshPacket('close', group), false);
+  }
+
+  private sendPacket(p: Packet, held: boolean): boolean | Promise<boolean> {
+    const box = this.box;
+    if (--box.opsLeft < 0) return box.pend(P_SEND, this, held ? detachChecked(p as CheckedPacket) : p, true);
+    const to = this.direct;
+    if (to !== null && canDeliver(to, this.sink)) {
+      box.ipsOut++;
+      deliverDirect(to, p, box);
+      if (held) sentChecked(p, box);
+      return true;
+    }
+    if (held) p = detachChecked(p as CheckedPacket);
+    const r = this.queue(p);
+    if (r !== undefined) return r;
+    return box.pend(P_SEND, this, p, false);
   }
 }
 
@@ -248,20 +276,9 @@ export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
 export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown> {
   send(ip: IP<unknown>): boolean {
     const box = this.box;
-    let p: Packet;
-    if (box.checked) p = releaseChecked(box, ip);
-    else {
-      p = ip as Packet;
-      if (p === box.sched.held) box.sched.held = null; // passed on (scheduler/arena.ts)
-    }
-    if (box.outboxCount === 0) {
-      const r = this.put(p);
-      if (r !== undefined) return r;
-    } else if (this.sink.receiverClosed) {
-      return this.refuse(p);
-    }
-    box.pushOutbox(this, p);
-    return true;
+    if (box.checked) return this.sendPacket(passChecked(box, ip), true);
+    if (ip === box.sched.held) box.sched.held = null; // passed on (scheduler/arena.ts)
+    return this.sendPacket(ip as Packet, false);
   }
   emit(data: unknown): boolean {
     const box = this.box;
@@ -272,13 +289,34 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
       box.sched.totals.created++;
       return true;
     }
-    return this.send(box.createPacket('data', data) as IP<unknown>);
+    return this.sendPacket(box.freshPacket('data', data), false);
   }
   openBracket(group?: string): boolean {
-    return this.send(this.box.createPacket('open', group) as IP<unknown>);
+    return this.sendPacket(this.box.freshPacket('open', group), false);
   }
   closeBracket(group?: string): boolean {
-    return this.send(this.box.createPacket('close', group) as IP<unknown>);
+    return this.sendPacket(this.box.freshPacket('close', group), false);
+  }
+
+  private sendPacket(p: Packet, held: boolean): boolean {
+    const box = this.box;
+    if (box.outboxCount === 0) {
+      const to = this.direct;
+      if (to !== null && canDeliver(to, this.sink)) {
+        box.ipsOut++;
+        deliverDirect(to, p, box);
+        if (held) sentChecked(p, box);
+        return true;
+      }
+      if (held) p = detachChecked(p as CheckedPacket);
+      const r = this.queue(p);
+      if (r !== undefined) return r;
+    } else {
+      if (held) p = detachChecked(p as CheckedPacket);
+      if (this.sink.receiverClosed) return this.refuse(p);
+    }
+    box.pushOutbox(this, p);
+    return true;
   }
 }
 
