@@ -2,14 +2,15 @@
  * bench/chain.ts — How many IPs per second does weft move through a chain of 10 pass-through
  * boxes, compared with the plain-JS floor, Node object-mode streams and NoFlo, in the same run?
  *
- * Method (after /work/shared/peers-bench 01, 02 and 03; all in one process, in this order):
+ * Method (after /work/shared/peers-bench 01, 02 and 03; in this order):
  *   floor (start)  plain JS as peers-bench 01-plain-js.mjs: 10 DISTINCT closures held in an
  *                  array and called in a loop, a fresh `{n: i}` per IP, an int32 checksum of
  *                  the last hop's result. THE BASELINE: every ratio divides by it. It is
  *                  measured at the start, in the middle and at the end (3 warm-ups then
  *                  max(BENCH_RUNS, 9) runs each) and the runs are pooled, because the machine
  *                  is noisy (peers-bench RESULTS.md note 1).
- *   weft rows      source → 10 pass-through boxes → sink, built from code with buildNetwork,
+ *   weft rows      in child processes, one per ownership mode (below).
+ *                  source → 10 pass-through boxes → sink, built from code with buildNetwork,
  *                  one fresh network per run (build not timed; timed from run() to its
  *                  'finished' outcome). The source is a looper that emits N `{n: i}` objects
  *                  (N from an IIP); the sink is a non-looper that counts and checksums
@@ -25,8 +26,14 @@
  *                  (synchronous) delivery, IPs posted into P0.in and counted at P9.out, as
  *                  peers-bench 02. Smaller N (NOFLO_N).
  *   floor (end)
- * Every row but the floor: one discarded warm-up run (N/10), then the median of BENCH_RUNS runs;
- * all weft variants are warmed up once more before the first weft row is timed (see below).
+ * Every row but the floor: one discarded warm-up run (N/10), then the median of BENCH_RUNS runs.
+ * The weft rows run in one child process per ownership mode, checked and unchecked, as
+ * `weft run` and `weft run --unchecked` run: the packet classes of both modes flowing through
+ * one process make the runtime's call sites polymorphic, which a user's process never sees
+ * (measured: unchecked 6.2 M IPs/s after the checked rows in one process, 8.4 M alone). Within
+ * a child every variant of its mode is warmed up before any is timed, so loopers and
+ * non-loopers share the runtime's code as they do in a real network. A third child, `mixed`,
+ * measures the two non-looper rows the old way, after every variant of both modes (info).
  * Every run checks the count and the checksum and throws if either is wrong.
  * Ratios and the issue's targets use medians from this run only.
  *
@@ -41,6 +48,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { defineComponent, type Component } from '../src/component/define.ts';
 import { port } from '../src/component/port.ts';
 import { buildNetwork, type BuildOptions } from '../src/network/build.ts';
@@ -227,6 +236,58 @@ async function nofloRunner(): Promise<{ run: (n: number) => Promise<number>; clo
 interface Row extends Stats { id: string; label: string; n: number; ratio: number }
 const rows: Row[] = [];
 
+/** The weft rows: id, label, pass-through component, options; checked or unchecked mode. */
+const W: [string, string, Component, BuildOptions][] = [
+  ['weft.nl', 'weft non-looper, checked (default), cap 10', PassNL, {}],
+  ['weft.nl.unchecked', 'weft non-looper, unchecked, cap 10', PassNL, { checked: false }],
+  ['weft.looper', 'weft looper, checked (default), cap 10', PassLooper, {}],
+  ['weft.looper.unchecked', 'weft looper, unchecked, cap 10', PassLooper, { checked: false }],
+  ['weft.nl.timing', 'weft non-looper, checked, timing: true', PassNL, { timing: true }],
+  ['weft.nl.cap64', '(info) weft non-looper, checked, cap 64', PassNL, { capacity: 64 }],
+  ['weft.nl.unchecked.cap64', '(info) weft non-looper, unchecked, cap 64', PassNL, { checked: false, capacity: 64 }],
+  ['weft.looper.cap64', '(info) weft looper, checked, cap 64', PassLooper, { capacity: 64 }],
+  ['weft.looper.unchecked.cap64', '(info) weft looper, unchecked, cap 64', PassLooper, { checked: false, capacity: 64 }],
+  ['weft.nl.budget256', '(info) weft non-looper, checked, budget 256', PassNL, { budget: 256 }],
+  ['weft.nl.budget4096', '(info) weft non-looper, checked, budget 4096', PassNL, { budget: 4096 }],
+];
+const GROUPS = ['checked', 'unchecked', 'mixed'] as const;
+type Group = (typeof GROUPS)[number];
+const inGroup = (g: Group, opts: BuildOptions) => g === 'mixed' || (opts.checked === false) === (g === 'unchecked');
+/** The rows a child measures: its mode's; `mixed` measures the two non-looper rows (info). */
+const MIXED: Record<string, string> = { 'weft.nl': 'weft.nl.mixed', 'weft.nl.unchecked': 'weft.nl.unchecked.mixed' };
+
+/** Child process: warm up every selected variant of the group, then time each; rows as JSON. */
+async function child(g: Group): Promise<void> {
+  const mine = W.filter(([id, , , opts]) => inGroup(g, opts) && selected(id));
+  for (const [, , pass, opts] of mine) await weftRun(pass, opts)(Math.floor(N / 10));
+  for (const [id, label, pass, opts] of mine) {
+    if (g !== 'mixed') await measure(id, label, N, weftRun(pass, opts));
+    else if (MIXED[id]) await measure(MIXED[id], `(info) ${label}, in one process after every variant of both modes`, N, weftRun(pass, opts));
+  }
+  console.log(`ROWS ${JSON.stringify(rows)}`);
+}
+
+/** Run one group's child (same node flags, same environment) and take its rows. */
+function runChild(g: Group): void {
+  if (!W.some(([id, , , opts]) => inGroup(g, opts) && (g !== 'mixed' || MIXED[id]) && selected(id))) return;
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', g], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('ROWS '));
+  if (r.status !== 0 || !line) throw new Error(`bench child ${g} failed (exit ${r.status})`);
+  rows.push(...(JSON.parse(line.slice(5)) as Row[]));
+}
+
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) {
+  const g = process.argv[childAt + 1] as Group;
+  if (!GROUPS.includes(g)) throw new Error(`--child: one of ${GROUPS.join(', ')}`);
+  await child(g);
+  process.exit(0);
+}
+
 async function measure(id: string, label: string, n: number, fn: (n: number) => number | Promise<number>): Promise<void> {
   if (!selected(id)) return;
   await fn(Math.max(1000, Math.floor(n / 10))); // warm-up, discarded
@@ -242,24 +303,7 @@ log(`N=${N} NOFLO_N=${NOFLO_N} BENCH_RUNS=${RUNS} floor runs=${FLOOR_RUNS}×3`);
 
 floorSegment('start');
 await measure('ring', '(info) bare ring pipeline: 10 stages, capacity 10, no scheduler (bench/_ring.ts)', N, ringRun(HOPS));
-const W: [string, string, Component, BuildOptions][] = [
-  ['weft.nl', 'weft non-looper, checked (default), cap 10', PassNL, {}],
-  ['weft.nl.unchecked', 'weft non-looper, unchecked, cap 10', PassNL, { checked: false }],
-  ['weft.looper', 'weft looper, checked (default), cap 10', PassLooper, {}],
-  ['weft.looper.unchecked', 'weft looper, unchecked, cap 10', PassLooper, { checked: false }],
-  ['weft.nl.timing', 'weft non-looper, checked, timing: true', PassNL, { timing: true }],
-  ['weft.nl.cap64', '(info) weft non-looper, checked, cap 64', PassNL, { capacity: 64 }],
-  ['weft.nl.unchecked.cap64', '(info) weft non-looper, unchecked, cap 64', PassNL, { checked: false, capacity: 64 }],
-  ['weft.looper.cap64', '(info) weft looper, checked, cap 64', PassLooper, { capacity: 64 }],
-  ['weft.looper.unchecked.cap64', '(info) weft looper, unchecked, cap 64', PassLooper, { checked: false, capacity: 64 }],
-  ['weft.nl.budget256', '(info) weft non-looper, checked, budget 256', PassNL, { budget: 256 }],
-  ['weft.nl.budget4096', '(info) weft non-looper, checked, budget 4096', PassNL, { budget: 4096 }],
-];
-// Warm every weft variant up before timing any: they share the runtime's code, and the first
-// row timed would otherwise run before the others made its call sites polymorphic (a ~20%
-// advantage here). Measuring one row alone: CHAIN_ONLY=<id>.
-for (const [id, , pass, opts] of W) if (selected(id)) await weftRun(pass, opts)(Math.floor(N / 10));
-for (const [id, label, pass, opts] of W) await measure(id, label, N, weftRun(pass, opts));
+for (const g of GROUPS) runChild(g);
 floorSegment('middle');
 await measure('streams', 'Node object-mode streams: Readable → 10 Transform → Writable (hwm 16)', N, streamsRun);
 let nofloVersion = '?';

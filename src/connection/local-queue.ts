@@ -86,16 +86,6 @@ export class LocalConnection<P> implements SendEnd<P>, ReceiveEnd<P> {
     return 1;
   }
 
-  /**
-   * An IP handed straight to the waiting receiver (scheduler/direct.ts) while the queue is
-   * empty: counted as carried, with a fill of 1, without touching the array.
-   */
-  passThrough(): void {
-    this.head++;
-    this.tail++;
-    if (this.maxFill === 0) this.maxFill = 1;
-  }
-
   /** Put an IP in regardless of capacity: used once, for an IIP on a connected port. */
   preload(ip: P): void {
     if (this.tail - this.head === this.buf.length) this.grow();

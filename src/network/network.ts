@@ -20,6 +20,7 @@ import { isWeftError } from '../errors.ts';
 import type { Box } from '../scheduler/box.ts';
 import { BLOCKED, DONE, READY, RUNNING, W_INPUT, W_SEND } from '../scheduler/box.ts';
 import { edgeLabel, type InPortImpl, type OutPortBase } from '../scheduler/ports.ts';
+import { handedTo } from '../scheduler/direct.ts';
 import type { Totals } from '../scheduler/scheduler.ts';
 import { STOP_GRACE_MS } from '../scheduler/tuning.ts';
 import { releaseLeftovers } from '../scheduler/arena.ts';
@@ -186,15 +187,15 @@ export class Network {
         box: b.label,
         component: b.componentName,
         state: stateName(b),
-        ipsIn: b.ipsIn,
+        ipsIn: b.ipsIn + handedTo(b),
         ipsOut: b.ipsOut,
-        activations: b.activations,
+        activations: b.activations + handedTo(b),
         busyMs: b.busyMs,
       })),
       connections: connections.map((c) => ({
         edge: edgeLabel(c.to),
-        carried: c.conn.carried,
-        maxFill: c.conn.maxFill,
+        carried: c.conn.carried + c.to.handed,
+        maxFill: c.to.handed > 0 ? Math.max(1, c.conn.maxFill) : c.conn.maxFill,
         capacity: c.conn.capacity,
         fill: c.conn.size,
       })),

@@ -28,12 +28,13 @@ import { WeftError } from '../errors.ts';
 import { isHeldChecked, type Packet } from '../ip/ip.ts';
 import { ArenaViews, type ArenaView, type ArenaViewType } from '../shm/arena-views.ts';
 import type { Box } from './box.ts';
+import { DIRECT_OFF } from './direct.ts';
 import type { Scheduler } from './scheduler.ts';
 
 /** Give the scheduler its network's arena (a buffer made once per network, shared by its workers). */
 export function attachArena(sched: Scheduler, sab: SharedArrayBuffer): void {
   sched.arena = new ArenaViews(sab);
-  sched.directMax = 0; // `held` is one IP per thread: no handler may run inside another
+  sched.directLeft = DIRECT_OFF; // `held` is one IP per thread: no handler may run inside another
   sched.discard = (p) => releasePacket(sched, p);
 }
 

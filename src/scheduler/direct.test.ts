@@ -42,7 +42,9 @@ describe('direct delivery', () => {
     // Queued delivery would take about one activation per `capacity` IPs.
     const p2 = r.stats.boxes.find((b) => b.box === 'p2')!;
     expect(p2.activations).toBeGreaterThan(900);
-    expect(r.stats.totals).toMatchObject({ created: 1001, dropped: 1001 }); // and the count IIP
+    for (const b of r.stats.boxes.filter((x) => x.box.startsWith('p'))) expect([b.ipsIn, b.ipsOut]).toEqual([1000, 1000]);
+    // Sent: g, p0..p4 each 1000; received: the same plus the count IIP.
+    expect(r.stats.totals).toEqual({ created: 1001, sent: 6000, received: 6001, dropped: 1001 });
   });
 
   for (const checked of [true, false]) {

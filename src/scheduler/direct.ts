@@ -25,12 +25,13 @@
  *   - the receiving box is BLOCKED waiting for input (W_INPUT) after its first activation
  *     (params read): not running (a box never runs twice at once: a cycle back into a box on
  *     the stack queues normally), not READY, not blocked on a send;
- *   - the scheduler allows it: depth below DIRECT_DEPTH, not stopped, no timing statistics
+ *   - the scheduler allows it (`directLeft` > 0): depth below DIRECT_DEPTH, not stopped, no timing statistics
  *     (they charge time per activation) and no shared arena (`sched.held` is one IP per thread).
  *
  * Invariants kept:
- *   - The receiver counts the IP in, an activation, and the connection counts it carried
- *     (passThrough: head and tail both advance) with a fill of at least 1.
+ *   - One counter per hop, the in-port's `handed`: statistics add it to the receiver's IPs
+ *     in and activations and to the connection's IPs carried (with a fill of at least 1).
+ *     (The sender still counts it out.)
  *   - What runNonLooper does after each handler call is done here too: the auto-drop, the
  *     leak check, ring publication, a refused send (terminating when every output closed),
  *     and the outbox (flushing it; blocked on a send when it cannot).
@@ -50,6 +51,16 @@ import { publishRingOuts, type InPortImpl, type OutPortBase } from './ports.ts';
 
 /** Deepest nesting of direct deliveries on one stack (a longer chain queues beyond it). */
 export const DIRECT_DEPTH = 32;
+/** `sched.directLeft` when direct delivery is off: unwinding deliveries cannot lift it above 0. */
+export const DIRECT_OFF = -(2 ** 30);
+
+/** IPs handed to `box` directly: add to its counted IPs in and activations (ports.ts `handed`). */
+export function handedTo(box: Box): number {
+  let n = 0;
+  const ins = box.ins;
+  for (let i = 0; i < ins.length; i++) n += ins[i].handed;
+  return n;
+}
 
 /** The in-port `out`'s sends may be delivered to directly, or null. Call once wiring is done. */
 export function directTarget(out: OutPortBase): InPortImpl | null {
@@ -69,7 +80,7 @@ export function canDeliver(to: InPortImpl, sink: OutConnection<Packet>): boolean
     box.status === BLOCKED &&
     box.waitKind === W_INPUT &&
     box.phase === 1 &&
-    sched.directDepth < sched.directMax &&
+    sched.directLeft > 0 &&
     sink.size === 0 &&
     !sink.receiverClosed
   );
@@ -79,12 +90,9 @@ export function canDeliver(to: InPortImpl, sink: OutConnection<Packet>): boolean
 export function deliverDirect(to: InPortImpl, p: Packet, from: Box): void {
   const box = to.box;
   const sched = box.sched;
-  const conn = to.conn as LocalConnection<Packet>;
-  conn.passThrough();
+  to.handed++;
   box.status = RUNNING;
-  box.activations++;
-  box.ipsIn++;
-  sched.directDepth++;
+  sched.directLeft--;
   // Only a worker's heartbeat is read (by the main thread's watchdog): name the box running.
   const onWorker = sched.external !== null;
   if (onWorker) beatFor(sched, box.index);
@@ -97,12 +105,12 @@ export function deliverDirect(to: InPortImpl, p: Packet, from: Box): void {
     if (onWorker) publishRingOuts(box);
     // Nothing woke it while it ran (wake() clears waitKind then): its registrations still
     // stand and its streams are still empty and open.
-    if (box.sendRefused || box.outboxCount > 0 || box.waitKind !== W_INPUT) afterDirect(box, conn);
+    if (box.sendRefused || box.outboxCount > 0 || box.waitKind !== W_INPUT) afterDirect(box, to.conn as LocalConnection<Packet>);
     else box.status = BLOCKED;
   } catch (e) {
     sched.fail(box, e);
   }
-  sched.directDepth--;
+  sched.directLeft++;
   if (onWorker) beatFor(sched, from.index);
 }
 

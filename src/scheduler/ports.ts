@@ -39,6 +39,12 @@ export class InPortImpl implements InPort<unknown> {
   from: OutPortBase | readonly OutPortBase[] | null = null;
   /** Non-looper stream ports: the handler called for each IP. */
   handler: ((ip: IP<unknown>, out: unknown, ctx: unknown) => void) | null = null;
+  /**
+   * IPs handed to this port's handler directly (scheduler/direct.ts). Counted here only, so
+   * that a direct hop updates one counter: statistics add it to the box's IPs in and
+   * activations and to the connection's IPs carried (handedTo).
+   */
+  handed = 0;
 
   constructor(box: Box, name: string, index: number) {
     this.box = box;

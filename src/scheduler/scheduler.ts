@@ -23,7 +23,7 @@ import { checkedOwnership, uncheckedOwnership, type Ownership, type Packet } fro
 import type { ArenaViews } from '../shm/arena-views.ts';
 import { activate } from './activate.ts';
 import { Box, BLOCKED, DONE, LooperState, READY, RUNNING } from './box.ts';
-import { DIRECT_DEPTH } from './direct.ts';
+import { DIRECT_DEPTH, DIRECT_OFF, handedTo } from './direct.ts';
 import { watchTimeouts } from './timeouts.ts';
 import { DEFAULT_BUDGET, YIELD_INTERVAL_MS } from './tuning.ts';
 import type { External, HotTotals, Outcome, SchedulerOptions, Totals } from './types.ts';
@@ -67,9 +67,11 @@ export class Scheduler {
   /** Timing: when the last slice ended or a looper last parked (see looperParked). */
   private mark = 0;
   private stopError: WeftError | null = null;
-  /** Direct deliveries on the stack now, and the most allowed (0: none; scheduler/direct.ts). */
-  directDepth = 0;
-  directMax = DIRECT_DEPTH;
+  /**
+   * How many more direct deliveries may nest on the stack now (scheduler/direct.ts): one
+   * counter, so that the send path tests one field. DIRECT_OFF turns them off for good.
+   */
+  directLeft = DIRECT_DEPTH;
   /** The network's shared arena on this thread; null when no port of the network is shared. */
   arena: ArenaViews | null = null;
   /** With an arena: frees the block of each IP a closing receiver discards (scheduler/arena.ts). */
@@ -84,7 +86,7 @@ export class Scheduler {
     this.stdout = opts.stdout ?? process.stdout;
     // Timing charges time per activation: a receiver run on its sender's stack would be
     // charged to the sender.
-    if (this.timing) this.directMax = 0;
+    if (this.timing) this.directLeft = DIRECT_OFF;
   }
 
   addBox(label: string, componentName: string, component: Component, budget?: number): Box {
@@ -334,7 +336,7 @@ export class Scheduler {
   shutdown(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.directMax = 0;
+    this.directLeft = DIRECT_OFF;
     this.abort.abort(this.stoppedError());
     const err = this.stoppedError();
     for (const box of this.boxes) {
@@ -371,7 +373,7 @@ export class Scheduler {
     let received = 0;
     for (const b of this.boxes) {
       sent += b.ipsOut;
-      received += b.ipsIn;
+      received += b.ipsIn + handedTo(b);
     }
     return { created: this.totals.created, sent, received, dropped: this.totals.dropped };
   }

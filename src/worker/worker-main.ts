@@ -15,6 +15,7 @@ import type { TextSink } from '../component/define.ts';
 import { isWeftError, WeftError } from '../errors.ts';
 import { buildNetwork, type BuiltNetwork } from '../network/build.ts';
 import { Network, type RunResult, type WorkerStats } from '../network/network.ts';
+import { handedTo } from '../scheduler/direct.ts';
 import { Registry } from '../network/registry.ts';
 import { WorkerHost } from './host.ts';
 import { coreOf, pinThisThread } from './pin.ts';
@@ -89,7 +90,7 @@ function toWire(r: RunResult, lateDrops: number): WireResult {
 
 function workerStats(built: BuiltNetwork, host: WorkerHost, elapsedMs: number): WorkerStats {
   let activations = 0;
-  for (const b of built.sched.boxes) activations += b.activations;
+  for (const b of built.sched.boxes) activations += b.activations + handedTo(b);
   const sum = (ends: { carried: number }[] = []) => ends.reduce((a, e) => a + e.carried, 0);
   return {
     worker: init.worker,
