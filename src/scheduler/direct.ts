@@ -19,14 +19,17 @@
  *     receives instead of sends, more often: measured on the 10-looper chain, 108–138 k
  *     suspensions per box per 1 M IPs instead of 100 k, and 11–16% fewer IPs/s
  *     (docs/design.md).
- * Checked on every send (canDeliver, from ports.ts OutPortBase.put):
- *   - the connection is empty (the IP overtakes nothing: order per connection holds) and its
- *     receiver has not closed it;
+ * Checked on every send (canDeliver, from ports.ts):
  *   - the receiving box is BLOCKED waiting for input (W_INPUT) after its first activation
  *     (params read): not running (a box never runs twice at once: a cycle back into a box on
- *     the stack queues normally), not READY, not blocked on a send;
- *   - the scheduler allows it (`directLeft` > 0): depth below DIRECT_DEPTH, not stopped, no timing statistics
- *     (they charge time per activation) and no shared arena (`sched.held` is one IP per thread).
+ *     the stack queues normally), not READY, not blocked on a send. That also means the
+ *     connection is empty, so the IP overtakes nothing and order per connection holds: any
+ *     offer into a stream the box waits on wakes it (READY), and a direct delivery never
+ *     leaves an IP in the queue. A receiver that closes the in-port clears its senders'
+ *     `direct` (InPortImpl.close), so a closed connection is never delivered into;
+ *   - the scheduler allows it (`directLeft` > 0): depth below DIRECT_DEPTH, not stopped, no
+ *     timing statistics (they charge time per activation) and no shared arena (`sched.held`
+ *     is one IP per thread).
  *
  * Invariants kept:
  *   - One counter per hop, the in-port's `handed`: statistics add it to the receiver's IPs
@@ -43,7 +46,6 @@
  *     sender's send still returns true (the IP was delivered).
  */
 import { acquireChecked, dropChecked, ownsChecked, type IP, type Packet } from '../ip/ip.ts';
-import type { OutConnection } from '../connection/connection.ts';
 import type { LocalConnection } from '../connection/local-queue.ts';
 import { asyncHandler } from './activate.ts';
 import { BLOCKED, RUNNING, W_INPUT, leakError, type Box } from './box.ts';
@@ -72,18 +74,15 @@ export function directTarget(out: OutPortBase): InPortImpl | null {
   return to;
 }
 
-/** The conditions that change while running: a send to `to` through `sink` may go directly. */
-export function canDeliver(to: InPortImpl, sink: OutConnection<Packet>): boolean {
+/**
+ * The conditions that change while running: a send to `to` may go directly. The connection
+ * need not be tested: a box BLOCKED waiting for input has every stream it waits on empty (an
+ * offer wakes it, and a direct delivery leaves the queue untouched), and an in-port its box
+ * closed has no direct senders any more (InPortImpl.close clears them).
+ */
+export function canDeliver(to: InPortImpl): boolean {
   const box = to.box;
-  const sched = box.sched;
-  return (
-    box.status === BLOCKED &&
-    box.waitKind === W_INPUT &&
-    box.phase === 1 &&
-    sched.directLeft > 0 &&
-    sink.size === 0 &&
-    !sink.receiverClosed
-  );
+  return box.status === BLOCKED && box.waitKind === W_INPUT && box.phase === 1 && box.sched.directLeft > 0;
 }
 
 /** Run `to`'s handler on `p` now. The caller checked every condition in the header. */

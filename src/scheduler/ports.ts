@@ -116,6 +116,8 @@ export class InPortImpl implements InPort<unknown> {
   close(): void {
     if (this.closedByBox) return;
     this.closedByBox = true;
+    // Sends into the closed connection must be refused from now on, not delivered directly.
+    for (const o of this.senders()) if (o.direct === this) o.direct = null;
     if (this.conn !== null) this.box.sched.totals.dropped += this.conn.closeReceiver(this.box.sched.discard);
   }
 
@@ -185,7 +187,7 @@ export class OutPortBase {
    */
   put(p: Packet): boolean | undefined {
     const to = this.direct;
-    if (to !== null && canDeliver(to, this.sink)) {
+    if (to !== null && canDeliver(to)) {
       this.box.ipsOut++;
       deliverDirect(to, p, this.box);
       return true;
@@ -261,7 +263,7 @@ export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
     const box = this.box;
     if (--box.opsLeft < 0) return box.pend(P_SEND, this, held ? detachChecked(p as CheckedPacket) : p, true);
     const to = this.direct;
-    if (to !== null && canDeliver(to, this.sink)) {
+    if (to !== null && canDeliver(to)) {
       box.ipsOut++;
       deliverDirect(to, p, box);
       if (held) sentChecked(p, box);
@@ -308,7 +310,7 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
     const box = this.box;
     if (box.outboxCount === 0) {
       const to = this.direct;
-      if (to !== null && canDeliver(to, this.sink)) {
+      if (to !== null && canDeliver(to)) {
         box.ipsOut++;
         deliverDirect(to, p, box);
         if (held) sentChecked(p, box);
