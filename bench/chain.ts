@@ -34,6 +34,8 @@
  * a child every variant of its mode is warmed up before any is timed, so loopers and
  * non-loopers share the runtime's code as they do in a real network. A third child, `mixed`,
  * measures the two non-looper rows the old way, after every variant of both modes (info).
+ * Each child measures the floor too, first (3 warm-ups, FLOOR_RUNS runs), and those runs join
+ * the pooled baseline: every ratio divides by runs from the parent and every child.
  * Every run checks the count and the checksum and throws if either is wrong.
  * Ratios and the issue's targets use medians from this run only.
  *
@@ -259,12 +261,14 @@ const MIXED: Record<string, string> = { 'weft.nl': 'weft.nl.mixed', 'weft.nl.unc
 /** Child process: warm up every selected variant of the group, then time each; rows as JSON. */
 async function child(g: Group): Promise<void> {
   const mine = W.filter(([id, , , opts]) => inGroup(g, opts) && selected(id));
+  // The baseline in this process too, before any weft code ran; pooled with the others.
+  floorSegment(`child ${g}`);
   for (const [, , pass, opts] of mine) await weftRun(pass, opts)(Math.floor(N / 10));
   for (const [id, label, pass, opts] of mine) {
     if (g !== 'mixed') await measure(id, label, N, weftRun(pass, opts));
     else if (MIXED[id]) await measure(MIXED[id], `(info) ${label}, in one process after every variant of both modes`, N, weftRun(pass, opts));
   }
-  console.log(`ROWS ${JSON.stringify(rows)}`);
+  console.log(`ROWS ${JSON.stringify({ rows, floorRuns })}`);
 }
 
 /** Run one group's child (same node flags, same environment) and take its rows. */
@@ -277,7 +281,9 @@ function runChild(g: Group): void {
   });
   const line = r.stdout.split('\n').find((l) => l.startsWith('ROWS '));
   if (r.status !== 0 || !line) throw new Error(`bench child ${g} failed (exit ${r.status})`);
-  rows.push(...(JSON.parse(line.slice(5)) as Row[]));
+  const got = JSON.parse(line.slice(5)) as { rows: Row[]; floorRuns: number[] };
+  rows.push(...got.rows);
+  floorRuns.push(...got.floorRuns);
 }
 
 const childAt = process.argv.indexOf('--child');
@@ -299,7 +305,7 @@ async function measure(id: string, label: string, n: number, fn: (n: number) => 
 
 const m = machine();
 console.error(machineLine(m));
-log(`N=${N} NOFLO_N=${NOFLO_N} BENCH_RUNS=${RUNS} floor runs=${FLOOR_RUNS}×3`);
+log(`N=${N} NOFLO_N=${NOFLO_N} BENCH_RUNS=${RUNS} floor runs=${FLOOR_RUNS} per segment`);
 
 floorSegment('start');
 await measure('ring', '(info) bare ring pipeline: 10 stages, capacity 10, no scheduler (bench/_ring.ts)', N, ringRun(HOPS));
@@ -348,10 +354,10 @@ function costs(): string[] {
 }
 
 output(
-  { bench: 'chain', machine: m, params: { N, NOFLO_N, HOPS, RUNS, FLOOR_RUNS: FLOOR_RUNS * 3, noflo: nofloVersion, item: '{n: i} objects' }, rows: all, targets },
+  { bench: 'chain', machine: m, params: { N, NOFLO_N, HOPS, RUNS, FLOOR_RUNS: floorRuns.length, noflo: nofloVersion, item: '{n: i} objects' }, rows: all, targets },
   () =>
     [
-      `# chain: IPs/s through 10 pass-through boxes (median of ${RUNS} runs; floor: ${floorRuns.length} runs pooled from start, middle, end)`,
+      `# chain: IPs/s through 10 pass-through boxes (median of ${RUNS} runs; floor: ${floorRuns.length} runs pooled from start, middle, end and each child)`,
       machineLine(m),
       `params: CHAIN_N=${fmtNum(N)} NOFLO_N=${fmtNum(NOFLO_N)} BENCH_RUNS=${RUNS}; IPs are {n: i} objects; weft default capacity 10, budget 1000`,
       '',

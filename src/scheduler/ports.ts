@@ -25,7 +25,6 @@ export class InPortImpl implements InPort<unknown> {
   readonly box: Box;
   /** Declared port name (`in`); `name` adds the element (`in[2]`). */
   readonly port: string;
-  readonly name: string;
   /** Element index for array ports, -1 for plain ports. */
   readonly index: number;
   conn: InConnection<Packet> | null = null;
@@ -49,8 +48,12 @@ export class InPortImpl implements InPort<unknown> {
   constructor(box: Box, name: string, index: number) {
     this.box = box;
     this.port = name;
-    this.name = index < 0 ? name : `${name}[${index}]`;
     this.index = index;
+  }
+
+  /** `in`, or `in[2]` for an element (made when asked: reports only; no field per port). */
+  get name(): string {
+    return this.index < 0 ? this.port : `${this.port}[${this.index}]`;
   }
 
   get connected(): boolean {
