@@ -298,6 +298,42 @@ describe('direct delivery', () => {
       expect(r.failure?.message).toMatch(/an IP was used after it was sent \(last owner: a\)/);
     });
 
+    it('a receiver that keeps a directly received IP past its call is caught in its next call', async () => {
+      let direct = 0;
+      let inA = false;
+      const A = defineComponent({
+        inPorts: { in: port.number() },
+        outPorts: { out: port.number() },
+        process: {
+          in(ip, { out }) {
+            inA = true;
+            out.send(ip);
+            inA = false;
+          },
+        },
+      });
+      const Keeper = defineComponent({
+        inPorts: { in: port.number() },
+        outPorts: {},
+        state: () => ({ kept: null as IP<number> | null }),
+        process: {
+          in(ip, _o, ctx) {
+            if (ctx.state.kept !== null) void ctx.state.kept.data;
+            if (inA) {
+              direct++;
+              ctx.state.kept = ip; // neither sent nor dropped: dropped when the call ends
+            }
+          },
+        },
+      });
+      const r = await makeNetwork({ nodes: { g: Gen, a: A, k: Keeper }, edges: ['g.out -> a.in', 'a.out -> k.in'], iips: [[100, 'g.count']] }).run();
+      expect(direct).toBe(1);
+      expect(r.failure?.box).toBe('k');
+      expect(r.failure?.code).toBe('E_OWNERSHIP');
+      // The sender's marking is what the IP shows last: it reads as sent by a.
+      expect(r.failure?.message).toMatch(/an IP was used after it was sent \(last owner: a\)/);
+    });
+
     it('sending it again is caught as already sent', async () => {
       const A2 = defineComponent({
         inPorts: { in: port.number() },
