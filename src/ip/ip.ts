@@ -12,9 +12,11 @@
  *
  * Two implementations of one interface, chosen per network:
  * - CheckedPacket (default): every operation checks the owner; `data` is behind an accessor
- *   that throws once the IP was sent or dropped; a send hands the receiver a *new* packet and
- *   kills the sender's one, so touching an IP after sending it is always caught, even after
- *   the receiver took it.
+ *   that throws once the IP was sent or dropped. A send whose IP waits somewhere hands the
+ *   receiver a *new* packet and kills the sender's one, so touching an IP after sending it is
+ *   always caught, even after the receiver took it. A send delivered directly (the receiver
+ *   runs inside it, scheduler/direct.ts) hands over the same packet and marks it sent by the
+ *   sender when it returns: by then the receiver has sent it on or dropped it.
  * - UncheckedPacket (`--unchecked`): a plain object moved by reference, no checks at all.
  *   The benchmark (bench/chain.ts) reports what the checks cost.
  * Rejected: a "current box" global compared on every access. Async loopers interleave at
