@@ -44,6 +44,9 @@
  *     an activation ends; a stream that became non-empty or closed wakes it at once.
  *   - An error in the receiver fails the network naming the receiver, not the sender; the
  *     sender's send still returns true (the IP was delivered).
+ *   - Checked mode: `p` is the sender's own packet (ports.ts sendPacket, ip.ts passChecked);
+ *     the receiver owns it while its handler runs, and the sender marks it sent once this
+ *     returns (sentChecked), so no packet is made per hop.
  */
 import { acquireChecked, dropChecked, ownsChecked, type IP, type Packet } from '../ip/ip.ts';
 import type { LocalConnection } from '../connection/local-queue.ts';
