@@ -262,9 +262,9 @@ export class OutPortImpl extends OutPortBase implements OutPort<unknown> {
     return this.sendPacket(this.box.freshPacket('close', group), false);
   }
 
-  // The direct branch is written out here and in SyncOutPortImpl.sendPacket on purpose: a
-  // shared method for it cost the checked 10-box chain 8–20% (bench/hop-cost.ts, 3 × 2 runs:
-  // 5.21–5.61 M against 6.04–6.64 M IPs/s), inlining that much less of the receiver's path.
+  // The direct branch is written out here and in SyncOutPortImpl.sendPacket on purpose: one
+  // method for it on OutPortBase (which then sees both subclasses) cost the checked 10-box
+  // chain 8–20% (bench/hop-cost.ts, 3 × 2 runs: 5.21–5.61 M against 6.04–6.64 M IPs/s).
   private sendPacket(p: Packet, held: boolean): boolean | Promise<boolean> {
     const box = this.box;
     if (--box.opsLeft < 0) return box.pend(P_SEND, this, held ? detachChecked(p as CheckedPacket) : p, true);
