@@ -20,8 +20,9 @@
  * by one below SMALL_RING), when its box is about to take its next input (sender:
  * publishPending), and always before it reports "full" (sender) or "empty" (receiver), before
  * the sender closes, and when its worker flushes (RingHost.dirty: in a microtask after the code
- * that moved it, at every scheduler turn and before the worker sleeps). A receiver wakes a sender waiting for room only once the ring is at most half full
- * (or at a flush, if there is any room): one wake-up per half ring instead of one per IP.
+ * that moved it, at every scheduler turn and before the worker sleeps). A receiver wakes a
+ * sender waiting for room only once the ring is at most half full (or at a flush, if there is
+ * any room): one wake-up per half ring instead of one per IP.
  * So nothing stays unpublished while its worker sleeps, and a box never waits on a
  * connection that has what it waits for without a doorbell on its way.
  */
