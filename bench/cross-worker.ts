@@ -35,8 +35,9 @@
  * compiled. The streams are long because that compiling takes long: V8 optimises on background
  * threads, which on a 2-core machine compete with the two busy workers. With 3 M f64 IPs the
  * window ended before the optimised code was in (capacity 256: 16.5–19.8 M IPs/s at 3 M against
- * 32.7–35.1 M at 20 M, runs minutes apart on the same machine). Also shown: first→last (IP 1 to IP N, same clock), end to end (N / the whole run()
- * call, start-up and shutdown included), and start-up (run() called → first IP at the sink).
+ * 32.7–35.1 M at 20 M, runs minutes apart on the same machine). Also shown: first→last (IP 1
+ * to IP N, same clock), end to end (N / the whole run() call, start-up and shutdown included),
+ * and start-up (run() called → first IP at the sink).
  * Each row: one discarded warm-up run (N/10), then the median of BENCH_RUNS runs. Every run
  * checks the count and the int32 checksum of the values and throws if either is wrong.
  * Time box: a weft or ring run stops producing WORKERS_MAX_RUN_S (4) s after its first IP and
