@@ -128,10 +128,6 @@ function asChecked(box: Owner, op: string, ip: unknown): CheckedPacket {
 // The checked operations as plain functions: hot paths call them directly behind a
 // `box.checked` test, so each call site stays monomorphic whichever modes a process mixes.
 
-export function releaseChecked(box: Owner, ip: unknown): Packet {
-  return detachChecked(passChecked(box, ip));
-}
-
 /**
  * A send, first half: `ip` must be `box`'s and live; it leaves the box (no longer counted
  * as owned) but stays the same packet. Handed straight to a receiver that runs at once
