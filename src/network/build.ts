@@ -40,16 +40,14 @@ export interface BuildOptions extends SchedulerOptions {
   arenaBytes?: number;
 }
 
-export interface ConnectionInfo {
-  conn: InConnection<Packet>;
-  /** The receiving port; `to.from` are the sending ports (label: edgeLabel(to)). */
-  to: InPortImpl;
-}
-
 export interface BuiltNetwork {
   sched: Scheduler;
   boxes: Map<string, Box>;
-  connections: ConnectionInfo[];
+  /**
+   * The receiving end of every connection, as its in-port: `conn` is the connection, `from`
+   * the sending ports (label: edgeLabel). No record per connection: an idle box stays small.
+   */
+  connections: InPortImpl[];
   /** A worker's part: the ends of its connections to other workers. */
   wiring?: Wiring;
 }
@@ -133,7 +131,7 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     if (list) list.push({ edge: e, index });
     else byTarget.set(to, [{ edge: e, index }]);
   });
-  const connections: ConnectionInfo[] = [];
+  const connections: InPortImpl[] = [];
   const localConn = new Map<InPortImpl, LocalConnection<Packet>>();
   for (const [to, edges] of byTarget) {
     let capacity = 0;
@@ -184,7 +182,7 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     }
     for (const list of merges.values()) remote.push(wire!.orderedMerge(list));
     to.conn = joinSources(conn, remote);
-    connections.push({ conn: to.conn, to });
+    connections.push(to);
   }
 
   // IIPs (always local: they go with their target's box).
@@ -209,8 +207,6 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
       if (p.conn !== null) {
         // Only remote senders so far: the IIPs become one more source of the fan-in.
         p.conn = joinSources(conn, [p.conn]);
-        const info = connections.find((c) => c.to === p);
-        if (info) info.conn = p.conn;
       } else p.conn = conn;
     }
     for (const v of values) conn.preload(sched.own.inFlight('data', v));

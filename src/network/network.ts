@@ -192,13 +192,16 @@ export class Network {
         activations: b.activations + handedTo(b),
         busyMs: b.busyMs,
       })),
-      connections: connections.map((c) => ({
-        edge: edgeLabel(c.to),
-        carried: c.conn.carried + c.to.handed,
-        maxFill: c.to.handed > 0 ? Math.max(1, c.conn.maxFill) : c.conn.maxFill,
-        capacity: c.conn.capacity,
-        fill: c.conn.size,
-      })),
+      connections: connections.map((to) => {
+        const c = to.conn!;
+        return {
+          edge: edgeLabel(to),
+          carried: c.carried + to.handed,
+          maxFill: to.handed > 0 ? Math.max(1, c.maxFill) : c.maxFill,
+          capacity: c.capacity,
+          fill: c.size,
+        };
+      }),
     };
   }
 

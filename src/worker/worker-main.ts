@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     void net.run().then((r) => {
       built.sched.beat[built.sched.beatAt + 1] = -1; // gathering statistics is nobody's stretch
       let late = 0;
-      for (const c of built.connections) late += 'lateDiscards' in c.conn ? (c.conn as { lateDiscards(): number }).lateDiscards() : 0;
+      for (const to of built.connections) late += 'lateDiscards' in to.conn! ? (to.conn as { lateDiscards(): number }).lateDiscards() : 0;
       // Counted: now free the arena blocks of those late records (the main thread reads the
       // arena's counters once every worker has reported).
       built.wiring?.releaseLate();
