@@ -226,6 +226,10 @@ export function buildNetwork(graph: Graph, resolve: Resolve, opts: BuildOptions 
     }
     // Arrays filled by push carry spare capacity; exact copies keep idle boxes small.
     box.streams = streams.length === box.ins.length ? box.ins.slice() : streams.slice();
+    // No params to read and no state to make: the first activation has nothing to do, so the
+    // box starts as if it had run (scheduler/activate.ts startNonLooper), and direct delivery
+    // (scheduler/direct.ts) applies from its first IP.
+    if (streams.length > 0 && streams.length === box.ins.length && comp.state === undefined) box.phase = 1;
   }
   for (const box of boxes.values()) {
     if (box.streams.length === box.ins.length && box.streams.length > 0) box.ins = box.streams;

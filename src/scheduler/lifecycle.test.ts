@@ -208,8 +208,30 @@ describe('lifecycle', () => {
         },
       },
     });
+    // p and c make state, so each has a first activation to run through the queue before
+    // sends may reach it directly (below: the same network without state).
+    const Pass = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: { out: port.number() },
+      state: () => ({}),
+      process: {
+        in(ip, { out }) {
+          out.send(ip);
+        },
+      },
+    });
     const got: unknown[] = [];
-    const net = makeNetwork({ nodes: { e: Emit, p: PassNL, c: collector(got) }, edges: ['e.out -(2)-> p.in', 'p.out -(2)-> c.in'], iips: [[3, 'e.in']] });
+    const Collect = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: {},
+      state: () => ({}),
+      process: {
+        in(ip) {
+          got.push(ip.kind === 'data' ? ip.data : ip.kind);
+        },
+      },
+    });
+    const net = makeNetwork({ nodes: { e: Emit, p: Pass, c: Collect }, edges: ['e.out -(2)-> p.in', 'p.out -(2)-> c.in'], iips: [[3, 'e.in']] });
     const sched = (net as any).built.sched;
     sched.start();
     const trace: string[] = [];
@@ -227,6 +249,38 @@ describe('lifecycle', () => {
     expect(trace).toEqual(['e:0', 'p:0', 'e:0', 'c:2', 'p:3', 'c:3']);
     expect(got).toEqual([1, 2, 3]);
     expect(sched.live).toBe(0);
+  });
+
+  it('delivers straight into boxes with nothing to read first, from their first IP', () => {
+    const Emit = defineComponent({
+      inPorts: { in: port.number() },
+      outPorts: { out: port.number() },
+      process: {
+        in(ip, { out }) {
+          if (ip.kind === 'data') for (let i = 1; i <= ip.data; i++) out.emit(i);
+        },
+      },
+    });
+    const got: unknown[] = [];
+    const net = makeNetwork({ nodes: { e: Emit, p: PassNL, c: collector(got) }, edges: ['e.out -(2)-> p.in', 'p.out -(2)-> c.in'], iips: [[3, 'e.in']] });
+    const sched = (net as any).built.sched;
+    sched.start();
+    const trace: string[] = [];
+    for (let step = 0; step < 20 && sched.readyCount > 0; step++) {
+      const next = sched.queue[sched.qHead & (sched.queue.length - 1)].label;
+      sched.runSlice(1);
+      trace.push(`${next}:${got.length}`);
+    }
+    // p and c have no params and no state: they wait for input from the start, so each of e's
+    // three emits runs p and, inside it, c at once. Then e's stream ends and it terminates,
+    // which closes p's input (p terminates), then c's.
+    expect(trace).toEqual(['e:3', 'p:3', 'c:3']);
+    expect(got).toEqual([1, 2, 3]);
+    expect(sched.live).toBe(0);
+    const stats = (net as any).stats();
+    const by = (name: string) => stats.boxes.find((b: { box: string }) => b.box === name);
+    expect(by('p').activations).toBe(4); // 3 direct calls, then the activation that saw the end
+    expect(by('c').ipsIn).toBe(3);
   });
 
   it('can be stepped deterministically with runSlice', () => {
