@@ -9,7 +9,7 @@
  *                  measured at the start, in the middle and at the end (3 warm-ups then
  *                  max(BENCH_RUNS, 9) runs each) and the runs are pooled, because the machine
  *                  is noisy (peers-bench RESULTS.md note 1).
- *   weft rows      in child processes, one per ownership mode (below).
+ *   weft rows      in child processes, one per row (below).
  *                  source → 10 pass-through boxes → sink, built from code with buildNetwork,
  *                  one fresh network per run (build not timed; timed from run() to its
  *                  'finished' outcome). The source is a looper that emits N `{n: i}` objects
@@ -27,15 +27,16 @@
  *                  peers-bench 02. Smaller N (NOFLO_N).
  *   floor (end)
  * Every row but the floor: one discarded warm-up run (N/10), then the median of BENCH_RUNS runs.
- * The weft rows run in one child process per ownership mode, checked and unchecked, as
- * `weft run` and `weft run --unchecked` run: the packet classes of both modes flowing through
- * one process make the runtime's call sites polymorphic, which a user's process never sees
- * (measured: unchecked 6.2 M IPs/s after the checked rows in one process, 8.4 M alone). Within
- * a child every variant of its mode is warmed up before any is timed, so loopers and
- * non-loopers share the runtime's code as they do in a real network. A third child, `mixed`,
- * measures the two non-looper rows the old way, after every variant of both modes (info).
- * Each child measures the floor too, first (3 warm-ups, FLOOR_RUNS runs), and those runs join
- * the pooled baseline: every ratio divides by runs from the parent and every child.
+ * Each weft row runs in its own child process, as `weft run` runs one network per process:
+ * what V8 compiles depends on what the process ran before. The packet classes of both
+ * ownership modes in one process make the runtime's call sites polymorphic (measured:
+ * unchecked 6.2 M IPs/s after the checked rows in one process, 8.4 M alone), and a variant
+ * that takes another path (timing on: no direct delivery) leaves the code compiled for that
+ * path (measured: checked non-looper 6.2 M after the other checked variants, 7.0 M alone).
+ * One more child, `mixed`, measures the two non-looper rows the old way, after every variant
+ * of both modes (info rows `*.mixed`). Each child measures the floor too, first (3 warm-ups,
+ * FLOOR_RUNS runs), and those runs join the pooled baseline: every ratio divides by runs
+ * from the parent and every child.
  * Every run checks the count and the checksum and throws if either is wrong.
  * Ratios and the issue's targets use medians from this run only.
  *
@@ -252,35 +253,34 @@ const W: [string, string, Component, BuildOptions][] = [
   ['weft.nl.budget256', '(info) weft non-looper, checked, budget 256', PassNL, { budget: 256 }],
   ['weft.nl.budget4096', '(info) weft non-looper, checked, budget 4096', PassNL, { budget: 4096 }],
 ];
-const GROUPS = ['checked', 'unchecked', 'mixed'] as const;
-type Group = (typeof GROUPS)[number];
-const inGroup = (g: Group, opts: BuildOptions) => g === 'mixed' || (opts.checked === false) === (g === 'unchecked');
-/** The rows a child measures: its mode's; `mixed` measures the two non-looper rows (info). */
+/** The `mixed` child measures the two non-looper rows after every variant (info rows). */
 const MIXED: Record<string, string> = { 'weft.nl': 'weft.nl.mixed', 'weft.nl.unchecked': 'weft.nl.unchecked.mixed' };
 
-/** Child process: warm up every selected variant of the group, then time each; rows as JSON. */
-async function child(g: Group): Promise<void> {
-  const mine = W.filter(([id, , , opts]) => inGroup(g, opts) && selected(id));
+/** Child process: one row (its id), or `mixed`; the rows it measured go out as JSON. */
+async function child(which: string): Promise<void> {
   // The baseline in this process too, before any weft code ran; pooled with the others.
-  floorSegment(`child ${g}`);
-  for (const [, , pass, opts] of mine) await weftRun(pass, opts)(Math.floor(N / 10));
-  for (const [id, label, pass, opts] of mine) {
-    if (g !== 'mixed') await measure(id, label, N, weftRun(pass, opts));
-    else if (MIXED[id]) await measure(MIXED[id], `(info) ${label}, in one process after every variant of both modes`, N, weftRun(pass, opts));
+  floorSegment(`child ${which}`);
+  if (which === 'mixed') {
+    for (const [, , pass, opts] of W) await weftRun(pass, opts)(Math.floor(N / 10));
+    for (const [id, label, pass, opts] of W) {
+      if (MIXED[id] && selected(MIXED[id])) await measure(MIXED[id], `(info) ${label}, in one process after every variant of both modes`, N, weftRun(pass, opts));
+    }
+  } else {
+    const [id, label, pass, opts] = W.find(([i]) => i === which)!;
+    await measure(id, label, N, weftRun(pass, opts));
   }
   console.log(`ROWS ${JSON.stringify({ rows, floorRuns })}`);
 }
 
-/** Run one group's child (same node flags, same environment) and take its rows. */
-function runChild(g: Group): void {
-  if (!W.some(([id, , , opts]) => inGroup(g, opts) && (g !== 'mixed' || MIXED[id]) && selected(id))) return;
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', g], {
+/** Run one child (same node flags, same environment) and take its rows. */
+function runChild(which: string): void {
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', which], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
   const line = r.stdout.split('\n').find((l) => l.startsWith('ROWS '));
-  if (r.status !== 0 || !line) throw new Error(`bench child ${g} failed (exit ${r.status})`);
+  if (r.status !== 0 || !line) throw new Error(`bench child ${which} failed (exit ${r.status})`);
   const got = JSON.parse(line.slice(5)) as { rows: Row[]; floorRuns: number[] };
   rows.push(...got.rows);
   floorRuns.push(...got.floorRuns);
@@ -288,9 +288,9 @@ function runChild(g: Group): void {
 
 const childAt = process.argv.indexOf('--child');
 if (childAt >= 0) {
-  const g = process.argv[childAt + 1] as Group;
-  if (!GROUPS.includes(g)) throw new Error(`--child: one of ${GROUPS.join(', ')}`);
-  await child(g);
+  const which = process.argv[childAt + 1];
+  if (which !== 'mixed' && !W.some(([id]) => id === which)) throw new Error(`--child: a weft row id or mixed`);
+  await child(which);
   process.exit(0);
 }
 
@@ -309,7 +309,8 @@ log(`N=${N} NOFLO_N=${NOFLO_N} BENCH_RUNS=${RUNS} floor runs=${FLOOR_RUNS} per s
 
 floorSegment('start');
 await measure('ring', '(info) bare ring pipeline: 10 stages, capacity 10, no scheduler (bench/_ring.ts)', N, ringRun(HOPS));
-for (const g of GROUPS) runChild(g);
+for (const [id] of W) if (selected(id)) runChild(id);
+if (Object.values(MIXED).some(selected)) runChild('mixed');
 floorSegment('middle');
 await measure('streams', 'Node object-mode streams: Readable → 10 Transform → Writable (hwm 16)', N, streamsRun);
 let nofloVersion = '?';
