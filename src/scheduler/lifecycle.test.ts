@@ -198,16 +198,30 @@ describe('lifecycle', () => {
     expect(cleaned).toBe(true);
   });
 
-  it('steps non-loopers one activation at a time, in run-queue order', () => {
-    const Emit = defineComponent({
-      inPorts: { in: port.number() },
-      outPorts: { out: port.number() },
-      process: {
-        in(ip, { out }) {
-          if (ip.kind === 'data') for (let i = 1; i <= ip.data; i++) out.emit(i);
-        },
+  /** e emits 1..n for an IIP n (both stepping tests below). */
+  const Emit = defineComponent({
+    inPorts: { in: port.number() },
+    outPorts: { out: port.number() },
+    process: {
+      in(ip, { out }) {
+        if (ip.kind === 'data') for (let i = 1; i <= ip.data; i++) out.emit(i);
       },
-    });
+    },
+  });
+  /** Run one activation at a time; `box:collected` after each. */
+  function stepTrace(net: unknown, got: unknown[]): { sched: any; trace: string[] } {
+    const sched = (net as any).built.sched;
+    sched.start();
+    const trace: string[] = [];
+    for (let step = 0; step < 20 && sched.readyCount > 0; step++) {
+      const next = sched.queue[sched.qHead & (sched.queue.length - 1)].label;
+      sched.runSlice(1);
+      trace.push(`${next}:${got.length}`);
+    }
+    return { sched, trace };
+  }
+
+  it('steps non-loopers one activation at a time, in run-queue order', () => {
     // p and c make state, so each has a first activation to run through the queue before
     // sends may reach it directly (below: the same network without state).
     const Pass = defineComponent({
@@ -232,14 +246,7 @@ describe('lifecycle', () => {
       },
     });
     const net = makeNetwork({ nodes: { e: Emit, p: Pass, c: Collect }, edges: ['e.out -(2)-> p.in', 'p.out -(2)-> c.in'], iips: [[3, 'e.in']] });
-    const sched = (net as any).built.sched;
-    sched.start();
-    const trace: string[] = [];
-    for (let step = 0; step < 20 && sched.readyCount > 0; step++) {
-      const next = sched.queue[sched.qHead & (sched.queue.length - 1)].label;
-      sched.runSlice(1);
-      trace.push(`${next}:${got.length}`);
-    }
+    const { sched, trace } = stepTrace(net, got);
     // e: emits 1, 2 (3 waits in its outbox; p is woken). p: forwards 1, 2 (taking 1 wakes e,
     // sending 1 wakes c). e: flushes 3 straight into p, which waits for input after its first
     // activation (scheduler/direct.ts); p's send of 3 meets c's full connection, so p blocks
@@ -252,25 +259,9 @@ describe('lifecycle', () => {
   });
 
   it('delivers straight into boxes with nothing to read first, from their first IP', () => {
-    const Emit = defineComponent({
-      inPorts: { in: port.number() },
-      outPorts: { out: port.number() },
-      process: {
-        in(ip, { out }) {
-          if (ip.kind === 'data') for (let i = 1; i <= ip.data; i++) out.emit(i);
-        },
-      },
-    });
     const got: unknown[] = [];
     const net = makeNetwork({ nodes: { e: Emit, p: PassNL, c: collector(got) }, edges: ['e.out -(2)-> p.in', 'p.out -(2)-> c.in'], iips: [[3, 'e.in']] });
-    const sched = (net as any).built.sched;
-    sched.start();
-    const trace: string[] = [];
-    for (let step = 0; step < 20 && sched.readyCount > 0; step++) {
-      const next = sched.queue[sched.qHead & (sched.queue.length - 1)].label;
-      sched.runSlice(1);
-      trace.push(`${next}:${got.length}`);
-    }
+    const { sched, trace } = stepTrace(net, got);
     // p and c have no params and no state: they wait for input from the start, so each of e's
     // three emits runs p and, inside it, c at once. Then e's stream ends and it terminates,
     // which closes p's input (p terminates), then c's.
