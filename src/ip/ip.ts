@@ -47,7 +47,7 @@ export interface Owner {
   owned: number;
 }
 
-export const LIVE = 0;
+const LIVE = 0;
 const SENT = 1;
 const DROPPED = 2;
 

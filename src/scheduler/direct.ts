@@ -48,7 +48,7 @@
  *     the receiver owns it while its handler runs, and the sender marks it sent once this
  *     returns (sentChecked), so no packet is made per hop.
  */
-import { LIVE, acquireChecked, dropChecked, ownsChecked, type CheckedPacket, type IP, type Packet } from '../ip/ip.ts';
+import { acquireChecked, dropChecked, ownsChecked, type IP, type Packet } from '../ip/ip.ts';
 import type { LocalConnection } from '../connection/local-queue.ts';
 import { asyncHandler } from './activate.ts';
 import { BLOCKED, RUNNING, W_INPUT, leakError, type Box } from './box.ts';
@@ -103,9 +103,9 @@ export function deliverDirect(to: InPortImpl, p: Packet, from: Box): void {
     if (to.index >= 0) box.ctx.element = to.index;
     const ret: unknown = to.handler!(p as IP<unknown>, box.outView, box.ctx);
     if (ret !== undefined) returned(box, ret);
-    // Checked: the handler sent or dropped `p` and owns nothing (the usual case), or the
-    // rest is sorted out out of line (endChecked).
-    if (box.checked && (box.owned !== 0 || (p as CheckedPacket).state === LIVE)) endChecked(box, p);
+    // Checked: a box owning nothing has sent or dropped `p` (the usual case); otherwise
+    // endChecked drops `p` if it is still held and reports any other IP left.
+    if (box.checked && box.owned !== 0) endChecked(box, p);
     if (onWorker) publishRingOuts(box);
     // Nothing woke it while it ran (wake() clears waitKind then): its registrations still
     // stand and its streams are still empty and open.
