@@ -297,7 +297,6 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
   send(ip: IP<unknown>): boolean {
     const box = this.box;
     if (box.checked) return this.sendPacket(passChecked(box, ip), true);
-    if (ip === box.sched.held) box.sched.held = null; // passed on (scheduler/arena.ts)
     return this.sendPacket(ip as Packet, false);
   }
   emit(data: unknown): boolean {
@@ -330,9 +329,14 @@ export class SyncOutPortImpl extends OutPortBase implements SyncOutPort<unknown>
     return this.sendQueued(held ? detachChecked(p as CheckedPacket) : p);
   }
 
-  /** Into the connection, or behind the outbox (order per connection). */
+  /**
+   * Into the connection, or behind the outbox (order per connection). With a shared arena the
+   * IP the box received is passed on here (scheduler/arena.ts `held`): direct delivery is off
+   * in such a network, so no other path sees it.
+   */
   private sendQueued(p: Packet): boolean {
     const box = this.box;
+    if (p === box.sched.held) box.sched.held = null;
     if (box.outboxCount === 0) {
       const r = this.queue(p);
       if (r !== undefined) return r;
