@@ -355,7 +355,7 @@ function costs(): string[] {
 }
 
 output(
-  { bench: 'chain', machine: m, params: { N, NOFLO_N, HOPS, RUNS, FLOOR_RUNS: floorRuns.length, noflo: nofloVersion, item: '{n: i} objects' }, rows: all, targets },
+  { bench: 'chain', machine: m, params: { N, NOFLO_N, HOPS, RUNS, FLOOR_RUNS, floorRunsPooled: floorRuns.length, noflo: nofloVersion, item: '{n: i} objects' }, rows: all, targets },
   () =>
     [
       `# chain: IPs/s through 10 pass-through boxes (median of ${RUNS} runs; floor: ${floorRuns.length} runs pooled from start, middle, end and each child)`,
