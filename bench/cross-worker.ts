@@ -11,6 +11,8 @@
  *                       default capacity) and XW_BIGCAP (256).
  *   (b) weft.obj.capC   the same with bench/ObjSource / ObjSink: `{n: i}` objects through
  *                       `port.any()` (MessagePack, src/shm/codec-any.ts).
+ *   (b2) weft.str.capC  (info) the same with bench/StrSource / StrSink: String(i), short
+ *                       strings (MessagePack fixstr), as words from text/Words would cross.
  *   (c) postmsg         plain worker_threads, as peers-bench 06: the main thread posts one
  *                       `{n: i}` per postMessage to a worker (no flow control). THE BASELINE of
  *                       the "≥ 8× postMessage" target; measured at the start and at the end of
@@ -73,7 +75,7 @@ const ONLY = (process.env.XW_ONLY ?? '').split(',').filter(Boolean);
 const selected = (id: string) => ONLY.length === 0 || ONLY.some((p) => (p.endsWith('*') ? id.startsWith(p.slice(0, -1)) : id === p));
 
 // ---- (a), (b): weft, two workers --------------------------------------------------------------
-function pairGraph(kind: 'F64' | 'Obj', n: number, skip: number, max_ms: number): Graph {
+function pairGraph(kind: 'F64' | 'Obj' | 'Str', n: number, skip: number, max_ms: number): Graph {
   const g = emptyGraph();
   g.nodes.push({ id: 'src', component: `bench/${kind}Source`, metadata: { worker: 0 } });
   g.nodes.push({ id: 'sink', component: `bench/${kind}Sink`, metadata: { worker: 1 } });
@@ -85,7 +87,7 @@ function pairGraph(kind: 'F64' | 'Obj', n: number, skip: number, max_ms: number)
   return g;
 }
 
-function weftRun(kind: 'F64' | 'Obj', capacity: number) {
+function weftRun(kind: 'F64' | 'Obj' | 'Str', capacity: number) {
   return async (n: number): Promise<Sample> => {
     const skip = Math.max(1, Math.floor(n / 10));
     const out = new Capture();
@@ -271,16 +273,19 @@ for (const cap of [10, BIGCAP]) {
 for (const cap of [10, BIGCAP]) {
   await measure(`weft.obj.cap${cap}`, `weft, 2 workers, ObjSource (w0) → ObjSink (w1), {n} via port.any(), capacity ${cap}`, OBJ_N, weftRun('Obj', cap));
 }
+for (const cap of [10, BIGCAP]) {
+  await measure(`weft.str.cap${cap}`, `(info) weft, 2 workers, StrSource (w0) → StrSink (w1), String(i) via port.any(), capacity ${cap}`, OBJ_N, weftRun('Str', cap));
+}
 
 await measure('postmsg.batch256', `worker postMessage, arrays of ${BATCH} {n} per message`, MSG_N * 2, postmsgRun(pm, BATCH));
 await measure('postmsg', POSTMSG_LABEL, MSG_N, postmsgRun(pm, 1), true);
 await pm.terminate();
 
 const byId = (id: string) => rows.find((r) => r.id === id);
-const order = ['postmsg', 'postmsg.batch256', 'ring.floor.cap10', `ring.floor.cap${BIGCAP}`, 'ring.batch.cap10', `ring.batch.cap${BIGCAP}`, 'weft.f64.cap10', `weft.f64.cap${BIGCAP}`, 'weft.obj.cap10', `weft.obj.cap${BIGCAP}`];
+const order = ['postmsg', 'postmsg.batch256', 'ring.floor.cap10', `ring.floor.cap${BIGCAP}`, 'ring.batch.cap10', `ring.batch.cap${BIGCAP}`, 'weft.f64.cap10', `weft.f64.cap${BIGCAP}`, 'weft.obj.cap10', `weft.obj.cap${BIGCAP}`, 'weft.str.cap10', `weft.str.cap${BIGCAP}`];
 rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 const base = byId('postmsg')!;
-const floorOf = (id: string) => byId(id.replace(/^(weft\.(f64|obj)|ring\.batch)\./, 'ring.floor.'));
+const floorOf = (id: string) => byId(id.replace(/^(weft\.(f64|obj|str)|ring\.batch)\./, 'ring.floor.'));
 
 const targets: { row: string; target: string; need: number; got: number; unit: string; pass: boolean }[] = [];
 for (const cap of [10, BIGCAP]) {

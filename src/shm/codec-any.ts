@@ -50,8 +50,20 @@
  * second line behind the scan (a function inside an Error's cause, which the scan skips).
  * The ring calls encodeRange(): msgpackr packs into its one buffer, reused from its start for
  * every message (REUSE_BUFFER_MODE | RESET_BUFFER_MODE), and no view is made per message.
+ *
+ * Decoding reads the ring's shared memory in place, with msgpackr's JavaScript string reader.
+ * Its native string extractor (msgpackr-extract, switched on for the whole process by importing
+ * 'msgpackr' itself) refuses a SharedArrayBuffer by throwing, and msgpackr catches that once per
+ * message that holds a string: about 5.6 µs a message instead of 57 ns (a 1,000-word stream,
+ * 2-core VM). So this module imports msgpackr without the extractor, and when something else
+ * in the process has switched it on, `read` first copies the message into a private buffer,
+ * where the extractor works (58 ns; it is no faster than the JavaScript reader here).
  */
-import { addExtension, Packr, RESET_BUFFER_MODE, REUSE_BUFFER_MODE, Unpackr, type Options } from 'msgpackr';
+// 'msgpackr/pack' is, for Node, msgpackr's index without its native string extractor (see
+// `read` below); its types declare what is used here.
+import * as msgpackr from 'msgpackr/pack';
+import { addExtension, Packr, RESET_BUFFER_MODE, REUSE_BUFFER_MODE, Unpackr } from 'msgpackr/pack';
+import type { Options } from 'msgpackr'; // a type only: erased, it loads nothing
 import { WeftError } from '../errors.ts';
 import { isArenaView } from './arena-views.ts';
 import type { Codec } from './codec.ts';
@@ -79,6 +91,11 @@ function options(stream: boolean): Options {
   };
 }
 
+/** Whether msgpackr's native string extractor is on in this process (a live binding). */
+function nativeStrings(): boolean {
+  return (msgpackr as { isNativeAccelerationEnabled?: boolean }).isNativeAccelerationEnabled === true;
+}
+
 export class AnyCodec implements Codec {
   readonly fixedSize = -1;
   private packr: Packr | undefined;
@@ -98,6 +115,8 @@ export class AnyCodec implements Codec {
   encodedEnd = 0;
   /** unpack()'s options, one object for every read (msgpackr only reads them). */
   private readonly range = { start: 0, end: 0 };
+  /** read()'s private buffer, only while msgpackr's native extractor is on (nativeStrings). */
+  private copy: Uint8Array | undefined;
 
   encode(value: unknown): Uint8Array {
     const buf = this.encodeRange(value);
@@ -154,6 +173,10 @@ export class AnyCodec implements Codec {
   }
 
   read(_view: DataView, bytes: Uint8Array, offset: number, length: number): unknown {
+    if (nativeStrings()) {
+      bytes = this.privateCopy(bytes, offset, length);
+      offset = 0;
+    }
     let unpackr = this.unpackr;
     if (bytes[offset] === RESET) {
       unpackr = this.unpackr = new Unpackr(options(this.stream));
@@ -171,6 +194,15 @@ export class AnyCodec implements Codec {
       const why = e instanceof Error ? e.message : String(e);
       throw new WeftError('E_INTERNAL', `cannot decode an IP on ${this.where}: ${why}`, { cause: e });
     }
+  }
+
+  /** The message's bytes in memory of this thread's own (for msgpackr's native extractor). */
+  private privateCopy(bytes: Uint8Array, offset: number, length: number): Uint8Array {
+    let copy = this.copy;
+    if (copy === undefined || copy.length < length) copy = this.copy = new Uint8Array(Math.max(256, length * 2));
+    if (length < 64) for (let i = 0; i < length; i++) copy[i] = bytes[offset + i];
+    else copy.set(bytes.subarray(offset, offset + length));
+    return copy;
   }
 
   private refuse(value: unknown): WeftError {
