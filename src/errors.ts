@@ -24,6 +24,13 @@ export type ErrorCode =
   | 'E_STOPPED' // the network was stopped; port operations after that throw this
   | 'E_INTERNAL';
 
+/**
+ * Marks a WeftError. A worker runs weft from its bundle (worker/bundle.ts) while a component
+ * that imports weft gets a second copy of this module: the brand, not the class, says what a
+ * WeftError is, so isWeftError holds across the two.
+ */
+const BRAND = Symbol.for('weft.error');
+
 export class WeftError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
@@ -31,8 +38,11 @@ export class WeftError extends Error {
     this.name = 'WeftError';
     this.code = code;
   }
+  get [BRAND](): true {
+    return true;
+  }
 }
 
 export function isWeftError(e: unknown, code?: ErrorCode): e is WeftError {
-  return e instanceof WeftError && (code === undefined || e.code === code);
+  return typeof e === 'object' && e !== null && (e as { [BRAND]?: true })[BRAND] === true && (code === undefined || (e as WeftError).code === code);
 }

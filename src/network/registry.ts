@@ -173,16 +173,33 @@ function notAFile(file: string): string | null {
   }
 }
 
+let prepare: (() => Promise<void>) | null = null;
+let prepared: Promise<void> | null = null;
+
+/**
+ * Run `fn` once, before the first component module is imported from a file: a worker started
+ * from the plain-JavaScript bundle (worker/bundle.ts) registers tsx there.
+ */
+export function beforeUserImport(fn: () => Promise<void>): void {
+  prepare = fn;
+  prepared = null;
+}
+
 async function loadModule(name: string, file: string): Promise<RegistryEntry> {
   const why = notAFile(file);
   if (why !== null) throw new WeftError('E_COMPONENT', `cannot load component ${name} from ${file}: ${why}`);
   let mod: Record<string, unknown>;
   try {
+    if (prepare !== null) await (prepared ??= prepare());
     mod = await import(pathToFileURL(file).href);
   } catch (e) {
     throw new WeftError('E_COMPONENT', `cannot load component ${name} from ${file}: ${(e as Error)?.message ?? e}`, { cause: e });
   }
-  const c = mod.default;
+  let c = mod.default;
+  // A TypeScript file outside an ES-module package is compiled to CommonJS: its
+  // `export default` arrives as `module.exports.default` (tsx unwraps that in the modules it
+  // compiles; a worker's bundled runtime imports natively).
+  if (!isComponent(c) && typeof c === 'object' && c !== null && isComponent((c as { default?: unknown }).default)) c = (c as { default: unknown }).default;
   if (!isComponent(c)) {
     throw new WeftError('E_COMPONENT', `${file}: the default export is not a component (export default defineComponent({ ... }))`);
   }

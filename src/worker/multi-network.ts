@@ -31,6 +31,7 @@ import { expandParallel } from '../network/parallel.ts';
 import { BEAT_STRIDE, DEFAULT_WATCHDOG_MS, Watchdog, type WatchedBox } from './watchdog.ts';
 import { nodeTimeout } from '../network/build.ts';
 import { workerInits } from './shares.ts';
+import { workerStart } from './bundle.ts';
 import type { Activity, FromWorker, ToWorker, WireFailure, WireResult } from './protocol.ts';
 
 export const defaultWorkers = () => availableParallelism();
@@ -54,8 +55,6 @@ export interface MultiOptions extends BuildOptions {
  */
 export const STOP_MARGIN_MS = 1000;
 
-const BOOT = new URL('./boot.mjs', import.meta.url);
-const ENTRY = new URL('./worker-main.ts', import.meta.url).href;
 
 export class MultiNetwork {
   readonly placement: Placement;
@@ -182,9 +181,10 @@ export class MultiNetwork {
       }, STOP_GRACE_MS + STOP_MARGIN_MS);
     };
 
+    const start = workerStart();
     for (let w = 0; w < n; w++) {
       const heap = this.opts.workerHeapMiB;
-      const worker = new Worker(BOOT, { workerData: { entry: ENTRY, init: inits[w] }, resourceLimits: heap === undefined ? undefined : { maxOldGenerationSizeMb: heap } });
+      const worker = new Worker(start.file, { workerData: { ...start.data, init: inits[w] }, resourceLimits: heap === undefined ? undefined : { maxOldGenerationSizeMb: heap } });
       this.workers.push(worker);
       worker.on('message', (m: FromWorker) => {
         switch (m.t) {

@@ -16,7 +16,7 @@ import { isWeftError, WeftError } from '../errors.ts';
 import { buildNetwork, type BuiltNetwork } from '../network/build.ts';
 import { Network, type RunResult, type WorkerStats } from '../network/network.ts';
 import { handedTo } from '../scheduler/direct.ts';
-import { Registry } from '../network/registry.ts';
+import { beforeUserImport, Registry } from '../network/registry.ts';
 import { WorkerHost } from './host.ts';
 import { coreOf, pinThisThread } from './pin.ts';
 import { BEAT_STRIDE } from './watchdog.ts';
@@ -26,6 +26,15 @@ const OUTPUT_WINDOW = 1 << 20;
 
 const port = parentPort!;
 const init = (workerData as { init: WorkerInit }).init;
+// Started from the bundle (bundle.ts, boot-bundle.mjs): register tsx only if a component from
+// a file is to be loaded.
+const tsx = (workerData as { tsx?: { esm: string; cjs: string } }).tsx;
+if (tsx !== undefined) {
+  beforeUserImport(async () => {
+    ((await import(tsx.esm)) as { register(): void }).register();
+    ((await import(tsx.cjs)) as { register(): void }).register();
+  });
+}
 const post = (m: FromWorker) => port.postMessage(m);
 
 class OutputSink extends EventEmitter implements TextSink {

@@ -199,6 +199,23 @@ describe.concurrent('components directories outside an ES module package', () =>
     }
   });
 
+  it('a TypeScript component on a worker, with and without the worker bundle', async () => {
+    const graph = `'5' -> COUNT G(core/Generate:worker=0) OUT -> IN B(bad/Boom:worker=1) OUT -> IN P(core/Output:worker=0)\n`;
+    const d = tempDir({ 'comps/bad/Boom.ts': BOOM, 'fail.fbp': graph }, false);
+    try {
+      for (const bundle of ['1', '0']) {
+        const r = await weft(['run', join(d.dir, 'fail.fbp'), '--workers', '2', '--components', join(d.dir, 'comps')], { env: { WEFT_WORKER_BUNDLE: bundle } });
+        expect(r.code, `WEFT_WORKER_BUNDLE=${bundle}`).toBe(1);
+        expect(r.stdout).toBe('1\n2\n');
+        expect(r.stderr).toMatch(/^weft: box B \(bad\/Boom\) on worker 1 failed: three is not allowed$/m);
+        // The runtime's frames name its sources, not the bundle.
+        expect(r.stderr).toMatch(/at \S+ \(.*src\/scheduler\/activate\.ts:\d+:\d+\)/);
+      }
+    } finally {
+      d.cleanup();
+    }
+  });
+
   it('.mjs and .js components load too', async () => {
     const TWICE = `
 import { defineComponent, port } from '${WEFT_SRC}';

@@ -37,6 +37,8 @@ export interface StartOptions {
   cwd?: string;
   /** Options for node itself, before the script (`--require probe.cjs`). */
   nodeArgs?: string[];
+  /** More environment variables. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -50,7 +52,7 @@ export function start(args: string[], opts: StartOptions = {}): Spawned {
     cwd: opts.cwd ?? ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Non-TTY stderr (no status line); no colours from anything.
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
   });
   let stdout = '';
   let stderr = '';
