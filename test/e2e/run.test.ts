@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { tempDir, weft, WEFT_SRC } from './weft.ts';
+import { start, tempDir, until, weft, WEFT_SRC } from './weft.ts';
 
 const BOOM = `
 import { defineComponent, port } from '${WEFT_SRC}';
@@ -211,6 +211,22 @@ describe.concurrent('components directories outside an ES module package', () =>
         // The runtime's frames name its sources, not the bundle.
         expect(r.stderr).toMatch(/at \S+ \(.*src\/scheduler\/activate\.ts:\d+:\d+\)/);
       }
+    } finally {
+      d.cleanup();
+    }
+  });
+
+  it('a slow stream on a worker is printed as it comes (output is gathered, not held)', async () => {
+    const graph = `'2' -> COUNT G(core/Generate:worker=0) OUT -> IN D(core/Delay:worker=1) OUT -> IN P(core/Output:worker=1)\n'1500' -> MS D\n`;
+    const d = tempDir({ 'slow.fbp': graph });
+    try {
+      const p = start(['run', join(d.dir, 'slow.fbp'), '--workers', '2'], { timeoutMs: 20_000 });
+      await until(() => p.stdout.length > 0, 15_000, 'the first line');
+      // The second IP leaves Delay 1.5 s after the first: the first line came on its own.
+      expect(p.stdout).toBe('1\n');
+      const r = await p.done;
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('1\n2\n');
     } finally {
       d.cleanup();
     }
