@@ -1,12 +1,27 @@
 #!/usr/bin/env node
-// The `weft` command. Registers tsx so that the runtime and TypeScript components load
-// without a build step, then hands over to the CLI.
-import { register as registerCjs } from 'tsx/cjs/api';
-import { register } from 'tsx/esm/api';
+// The `weft` command. Runs the CLI from its bundle (src/bundle/cache.mjs: built on first use,
+// rebuilt when a source changes) and registers tsx only when a component from a file is to be
+// loaded; without a bundle (WEFT_BUNDLE=0, no esbuild, no usable cache directory) it registers
+// tsx at once and runs the TypeScript sources, as before.
+import { fileURLToPath } from 'node:url';
+import { bundled, bundleOff, cacheDir } from '../src/bundle/cache.mjs';
 
 // Both hooks: a component file outside an ES-module package is loaded as CommonJS by Node,
 // and tsx must compile it on that path too.
-register();
-registerCjs();
-const { main } = await import('../src/cli/main.ts');
-await main(process.argv);
+async function registerTsx() {
+  (await import('tsx/esm/api')).register();
+  (await import('tsx/cjs/api')).register();
+}
+
+const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const bundle = bundleOff() ? null : await bundled(entry, cacheDir());
+let cli;
+if (bundle !== null) {
+  process.setSourceMapsEnabled(true); // stack traces name the sources
+  cli = await import(bundle.file.href);
+  cli.beforeUserImport(registerTsx);
+} else {
+  await registerTsx();
+  cli = await import('../src/cli/main.ts');
+}
+await cli.main(process.argv);

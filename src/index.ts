@@ -57,7 +57,7 @@ export type { Placement } from './placement/placement.ts';
 export type { BoxFailure, BoxStats, ConnectionStats, NetworkStats, RunResult, RunStatus } from './network/network.ts';
 export { formatDeadlock } from './network/termination.ts';
 export type { DeadlockReport, WaitInfo } from './network/termination.ts';
-export { Registry, SubnetError, componentShape } from './network/registry.ts';
+export { Registry, SubnetError, beforeUserImport, componentShape } from './network/registry.ts';
 export { GraphError, MAX_WORKER_HEAP_MIB, MAX_WORKERS, MIN_WORKER_HEAP_MIB } from './network/run.ts';
 export { NetworkBuilder } from './network/builder.ts';
 export type { RunOptions } from './network/run.ts';

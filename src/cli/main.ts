@@ -35,6 +35,9 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
+// For bin/weft.mjs: the bundled CLI registers tsx through its own registry (bundle/cache.mjs).
+export { beforeUserImport } from '../index.ts';
+
 export function buildProgram(): Command {
   const program = new Command('weft')
     .description('Run flow-based programs: boxes joined by bounded connections')

@@ -122,6 +122,7 @@ export class MultiNetwork {
   }
 
   private async runOnce(): Promise<RunResult> {
+    const start = await workerStart(); // a stop() meanwhile is answered once the workers are ready
     const inits = workerInits(this.graph, this.placement.worker, this.registry, this.opts, this.beats);
     this.arena = inits[0].arena === undefined ? null : new Arena(inits[0].arena);
     const n = inits.length;
@@ -181,7 +182,6 @@ export class MultiNetwork {
       }, STOP_GRACE_MS + STOP_MARGIN_MS);
     };
 
-    const start = workerStart();
     for (let w = 0; w < n; w++) {
       const heap = this.opts.workerHeapMiB;
       const worker = new Worker(start.file, { workerData: { ...start.data, init: inits[w] }, resourceLimits: heap === undefined ? undefined : { maxOldGenerationSizeMb: heap } });

@@ -204,8 +204,8 @@ describe.concurrent('components directories outside an ES module package', () =>
     const d = tempDir({ 'comps/bad/Boom.ts': BOOM, 'fail.fbp': graph }, false);
     try {
       for (const bundle of ['1', '0']) {
-        const r = await weft(['run', join(d.dir, 'fail.fbp'), '--workers', '2', '--components', join(d.dir, 'comps')], { env: { WEFT_WORKER_BUNDLE: bundle } });
-        expect(r.code, `WEFT_WORKER_BUNDLE=${bundle}`).toBe(1);
+        const r = await weft(['run', join(d.dir, 'fail.fbp'), '--workers', '2', '--components', join(d.dir, 'comps')], { env: { WEFT_BUNDLE: bundle } });
+        expect(r.code, `WEFT_BUNDLE=${bundle}`).toBe(1);
         expect(r.stdout).toBe('1\n2\n');
         expect(r.stderr).toMatch(/^weft: box B \(bad\/Boom\) on worker 1 failed: three is not allowed$/m);
         // The runtime's frames name its sources, not the bundle.

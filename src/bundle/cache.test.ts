@@ -1,14 +1,16 @@
 /**
- * Tests for the worker bundle cache (bundle.ts): built once, reused while every input is
- * unchanged, rebuilt when one changes, and refused (null, so workers start through tsx) where
- * the directory is not private or cannot be written. The bundled worker itself runs in every
- * multi-worker test; the path without it in test/e2e/run.test.ts (WEFT_WORKER_BUNDLE=0).
+ * Tests for the bundle cache (cache.mjs): built once, reused while every input is unchanged,
+ * rebuilt when one changes, module locations kept, and refused (null, so callers load the
+ * sources through tsx) where the directory is not private or cannot be written. The bundles
+ * themselves run in every e2e and multi-worker test; the path without them in
+ * test/e2e/run.test.ts (WEFT_BUNDLE=0).
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bundleIn, privateDir } from './bundle.ts';
+import { bundled, privateDir } from './cache.mjs';
 
 let root: string;
 beforeEach(() => {
@@ -26,16 +28,15 @@ function sources(x: number): string {
   return path.join(src, 'entry.ts');
 }
 
-describe('the worker bundle', () => {
+describe('a bundle', () => {
   it('is built once, runs, and is reused while the sources are unchanged', async () => {
     const entry = sources(41);
     const dir = privateDir(path.join(root, 'cache'))!;
-    const first = bundleIn(dir, entry)!;
+    const first = (await bundled(entry, dir))!;
     expect(first).not.toBeNull();
-    expect(first.tsx.esm).toMatch(/^file:.*tsx/);
     expect(((await import(first.file.href)) as { value: number }).value).toBe(42);
     const built = statSync(first.file).mtimeMs;
-    const again = bundleIn(dir, entry)!;
+    const again = (await bundled(entry, dir))!;
     expect(again.file.href).toBe(first.file.href);
     expect(statSync(again.file).mtimeMs).toBe(built);
     expect(readdirSync(dir).filter((f) => f.endsWith('.mjs'))).toHaveLength(1);
@@ -44,21 +45,30 @@ describe('the worker bundle', () => {
   it('is rebuilt under a new name when an input changes', async () => {
     const entry = sources(41);
     const dir = privateDir(path.join(root, 'cache'))!;
-    const first = bundleIn(dir, entry)!;
+    const first = (await bundled(entry, dir))!;
     sources(99);
-    const second = bundleIn(dir, entry)!;
+    const second = (await bundled(entry, dir))!;
     expect(second.file.href).not.toBe(first.file.href);
     expect(((await import(second.file.href)) as { value: number }).value).toBe(100);
     sources(41);
-    expect(bundleIn(dir, entry)!.file.href).toBe(first.file.href);
+    expect((await bundled(entry, dir))!.file.href).toBe(first.file.href);
   });
 
-  it('is not made where it cannot be written or does not build', () => {
+  it("keeps weft's modules where they are: import.meta.url and import.meta.resolve", async () => {
+    const entry = fileURLToPath(new URL('./locations.testutil.ts', import.meta.url));
+    const b = (await bundled(entry, privateDir(path.join(root, 'cache'))))!;
+    const m = (await import(b.file.href)) as { here: string; beside: string; tsx: string };
+    expect(m.here).toBe(pathToFileURL(entry).href);
+    expect(m.beside).toBe(new URL('./cache.mjs', import.meta.url).href);
+    expect(m.tsx).toMatch(/\/node_modules\/tsx\/.*\.mjs$/);
+  });
+
+  it('is not made where it cannot be written or does not build', async () => {
     const entry = sources(1);
-    expect(bundleIn(path.join(root, 'missing', 'dir'), entry)).toBeNull();
+    expect(await bundled(entry, path.join(root, 'missing', 'dir'))).toBeNull();
     writeFileSync(entry, 'export const value = ;\n');
-    expect(bundleIn(privateDir(path.join(root, 'cache')), entry)).toBeNull();
-    expect(bundleIn(null, entry)).toBeNull();
+    expect(await bundled(entry, privateDir(path.join(root, 'cache')))).toBeNull();
+    expect(await bundled(entry, null)).toBeNull();
   });
 });
 
