@@ -25,9 +25,9 @@ export type ErrorCode =
   | 'E_INTERNAL';
 
 /**
- * Marks a WeftError. A worker runs weft from its bundle (worker/bundle.ts) while a component
- * that imports weft gets a second copy of this module: the brand, not the class, says what a
- * WeftError is, so isWeftError holds across the two.
+ * Marks a WeftError. The `weft` command and its workers run weft from a bundle
+ * (bundle/cache.mjs) while a component that imports weft gets a second copy of this module:
+ * the brand, not the class, says what a WeftError is, so isWeftError holds across the two.
  */
 const BRAND = Symbol.for('weft.error');
 

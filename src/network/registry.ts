@@ -177,8 +177,9 @@ let prepare: (() => Promise<void>) | null = null;
 let prepared: Promise<void> | null = null;
 
 /**
- * Run `fn` once, before the first component module is imported from a file: a worker started
- * from the plain-JavaScript bundle (worker/bundle.ts) registers tsx there.
+ * Run `fn` once, before the first component module is imported from a file: weft running
+ * from a plain-JavaScript bundle (bundle/cache.mjs: the `weft` command, its workers) registers
+ * tsx there.
  */
 export function beforeUserImport(fn: () => Promise<void>): void {
   prepare = fn;

@@ -1,5 +1,6 @@
 /**
- * The code a worker thread runs (started through boot.mjs): build this worker's boxes, run
+ * The code a worker thread runs (from its bundle through boot-bundle.mjs, or through boot.mjs
+ * and tsx; bundle.ts decides): build this worker's boxes, run
  * its scheduler when told, answer the main thread's questions, report one result.
  *
  * Components are loaded here by name, as the main thread loaded them (the built-in ones,
@@ -27,8 +28,7 @@ const POST_CHUNK = 1 << 16;
 
 const port = parentPort!;
 const init = (workerData as { init: WorkerInit }).init;
-// Started from the bundle (bundle.ts, boot-bundle.mjs): register tsx only if a component from
-// a file is to be loaded.
+// Started from the bundle: register tsx only if a component from a file is to be loaded.
 const tsx = (workerData as { tsx?: { esm: string; cjs: string } }).tsx;
 if (tsx !== undefined) {
   beforeUserImport(async () => {
