@@ -61,14 +61,16 @@ export function cacheDir() {
 export async function bundled(entry, dir) {
   if (dir === null) return null;
   try {
-    const esbuild = createRequire(import.meta.url)('esbuild');
+    const require = createRequire(import.meta.url);
+    // Its version from package.json: loading esbuild itself costs ~6 ms, needed only to build.
+    const version = require('esbuild/package.json').version;
     const manifestFile = path.join(dir, `manifest-${hash([entry])}.json`);
     const known = readManifest(manifestFile);
     if (known !== null) {
       const file = path.join(dir, `bundle-${known.key}.mjs`);
-      if (keyOf(esbuild.version, known.inputs) === known.key && isFile(file)) return { file: pathToFileURL(file) };
+      if (keyOf(version, known.inputs) === known.key && isFile(file)) return { file: pathToFileURL(file) };
     }
-    return { file: pathToFileURL(await build(esbuild, dir, entry, manifestFile)) };
+    return { file: pathToFileURL(await build(require('esbuild'), dir, entry, manifestFile)) };
   } catch {
     return null;
   }
