@@ -15,12 +15,14 @@ async function registerTsx() {
 
 const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const bundle = bundleOff() ? null : await bundled(entry, cacheDir());
-let cli;
+let cli = null;
 if (bundle !== null) {
   process.setSourceMapsEnabled(true); // stack traces name the sources
-  cli = await import(bundle.file.href);
-  cli.beforeUserImport(registerTsx);
-} else {
+  // Removed a moment ago by another process's clean-up (bundles older than a day): the sources.
+  cli = await import(bundle.file.href).catch(() => null);
+  cli?.beforeUserImport(registerTsx);
+}
+if (cli === null) {
   await registerTsx();
   cli = await import('../src/cli/main.ts');
 }
