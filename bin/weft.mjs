@@ -4,13 +4,14 @@
 // loaded; without a bundle (WEFT_BUNDLE=0, no esbuild, no usable cache directory) it registers
 // tsx at once and runs the TypeScript sources, as before.
 import { fileURLToPath } from 'node:url';
-import { bundled, bundleOff, cacheDir } from '../src/bundle/cache.mjs';
+import { bundled, bundleOff, cacheDir, registerForComponents } from '../src/bundle/cache.mjs';
 
 // Both hooks: a component file outside an ES-module package is loaded as CommonJS by Node,
 // and tsx must compile it on that path too.
+const tsx = { esm: import.meta.resolve('tsx/esm/api'), cjs: import.meta.resolve('tsx/cjs/api') };
 async function registerTsx() {
-  (await import('tsx/esm/api')).register();
-  (await import('tsx/cjs/api')).register();
+  (await import(tsx.esm)).register();
+  (await import(tsx.cjs)).register();
 }
 
 const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
@@ -20,7 +21,7 @@ if (bundle !== null) {
   process.setSourceMapsEnabled(true); // stack traces name the sources
   // Removed a moment ago by another process's clean-up (bundles older than a day): the sources.
   cli = await import(bundle.file.href).catch(() => null);
-  cli?.beforeUserImport(registerTsx);
+  cli?.beforeUserImport(() => registerForComponents(tsx, bundle.file.href));
 }
 if (cli === null) {
   await registerTsx();

@@ -39,7 +39,7 @@ const ALLOWED: Record<string, string[]> = {
   'src/scheduler': ['src/component', 'src/connection', 'src/ip', 'src/shm', 'src/errors.ts'],
   'src/network': ['src/scheduler', 'src/graph', 'src/component', 'src/connection', 'src/ip', 'src/shm', 'src/errors.ts'],
   // worker-main.ts is a thread's entry point: it loads the built-in components, as the CLI does.
-  'src/worker': ['src/bundle', 'src/network', 'src/placement', 'src/scheduler', 'src/graph', 'src/component', 'src/connection', 'src/shm', 'src/ip', 'src/errors.ts', 'components/index.ts'],
+  'src/worker': ['src/index.ts', 'src/bundle', 'src/network', 'src/placement', 'src/scheduler', 'src/graph', 'src/component', 'src/connection', 'src/shm', 'src/ip', 'src/errors.ts', 'components/index.ts'],
   'src/cli': ['src/index.ts'],
   components: ['src/component', 'src/ip', 'src/errors.ts', 'src/index.ts'],
 };

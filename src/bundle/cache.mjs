@@ -31,7 +31,7 @@
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,6 +45,19 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** WEFT_BUNDLE=0: load the sources through tsx, no bundle. */
 export function bundleOff() {
   return process.env.WEFT_BUNDLE === '0';
+}
+
+/**
+ * Before a component from a file is imported by weft running from `bundle` (a bundle that
+ * exports weft's public API): register tsx's two hooks (their module URLs), then the hook
+ * that hands the component this bundle for weft's index (redirect.mjs).
+ * @param {{ esm: string, cjs: string }} tsx
+ * @param {string} bundle
+ */
+export async function registerForComponents(tsx, bundle) {
+  (await import(tsx.esm)).register();
+  (await import(tsx.cjs)).register();
+  register(new URL('./redirect.mjs', import.meta.url), { data: { from: new URL('../index.ts', import.meta.url).href, to: bundle } });
 }
 
 /** $TMPDIR/weft-<uid>, or null when it cannot be made private to this user. */
@@ -76,6 +89,9 @@ export async function bundled(entry, dir) {
   }
 }
 
+/** What is rewritten, spelt in two pieces: this file is itself rewritten when it is bundled. */
+const META_URL = 'import.meta' + '.url';
+
 /** Rewrites import.meta in weft's own sources (see the header). */
 const keepLocations = {
   name: 'weft-keep-locations',
@@ -86,7 +102,7 @@ const keepLocations = {
       if (rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep)[0] === 'node_modules') return undefined;
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta')) return undefined;
-      let out = text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
+      let out = text.replaceAll(META_URL, JSON.stringify(pathToFileURL(args.path).href));
       for (const m of [...out.matchAll(/import\.meta\.resolve\((['"])([^'"]+)\1\)/g)]) {
         const r = await b.resolve(m[2], { kind: 'import-statement', resolveDir: path.dirname(args.path) });
         if (r.errors.length > 0) throw new Error(`cannot resolve ${m[2]} from ${args.path}`);
@@ -108,9 +124,8 @@ async function build(esbuild, dir, entry, manifestFile) {
     target: 'node20',
     // esbuild stays outside: it finds its binary from its own location.
     external: ['esbuild'],
-    // A CommonJS dependency bundled into an ES module still calls require(). (Spelt in two
-    // pieces: this file is itself rewritten when it is bundled.)
-    banner: { js: `import { createRequire as __weftRequire } from 'node:module'; const require = __weftRequire(import.meta${'.url'});` },
+    // A CommonJS dependency bundled into an ES module still calls require().
+    banner: { js: `import { createRequire as __weftRequire } from 'node:module'; const require = __weftRequire(${META_URL});` },
     // Stack traces name the sources (the loaders turn source maps on).
     sourcemap: 'inline',
     sourcesContent: false,

@@ -35,8 +35,9 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-// For bin/weft.mjs: the bundled CLI registers tsx through its own registry (bundle/cache.mjs).
-export { beforeUserImport } from '../index.ts';
+// For bin/weft.mjs: the bundled CLI registers tsx through its own registry, and components get
+// weft's public API from the bundle (bundle/cache.mjs, registerForComponents).
+export * from '../index.ts';
 
 export function buildProgram(): Command {
   const program = new Command('weft')

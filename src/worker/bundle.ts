@@ -14,6 +14,8 @@ import { bundled, bundleOff, cacheDir } from '../bundle/cache.mjs';
 
 type Start = { file: URL; data: Record<string, unknown> };
 const MAIN = new URL('./worker-main.ts', import.meta.url);
+/** The bundle's entry: worker-main.ts and weft's public API, for the components (entry.ts). */
+const ENTRY = new URL('./entry.ts', import.meta.url);
 let memo: Promise<Start> | undefined;
 
 /** The file a worker starts from and what to add to its workerData. */
@@ -27,7 +29,7 @@ export async function workerStart(): Promise<Start> {
 }
 
 async function decide(): Promise<Start> {
-  const boot = bundleOff() ? null : await bundled(fileURLToPath(MAIN), cacheDir());
+  const boot = bundleOff() ? null : await bundled(fileURLToPath(ENTRY), cacheDir());
   if (boot === null) return { file: new URL('./boot.mjs', import.meta.url), data: { entry: MAIN.href } };
   // As an ES module imports them: tsx's CommonJS build of its ESM API cannot be imported.
   const tsx = { esm: import.meta.resolve('tsx/esm/api'), cjs: import.meta.resolve('tsx/cjs/api') };

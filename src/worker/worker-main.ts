@@ -18,6 +18,7 @@ import { buildNetwork, type BuiltNetwork } from '../network/build.ts';
 import { Network, type RunResult, type WorkerStats } from '../network/network.ts';
 import { handedTo } from '../scheduler/direct.ts';
 import { beforeUserImport, Registry } from '../network/registry.ts';
+import { registerForComponents } from '../bundle/cache.mjs';
 import { WorkerHost } from './host.ts';
 import { coreOf, pinThisThread } from './pin.ts';
 import { BEAT_STRIDE } from './watchdog.ts';
@@ -29,13 +30,8 @@ const POST_CHUNK = 1 << 16;
 const port = parentPort!;
 const init = (workerData as { init: WorkerInit }).init;
 // Started from the bundle: register tsx only if a component from a file is to be loaded.
-const tsx = (workerData as { tsx?: { esm: string; cjs: string } }).tsx;
-if (tsx !== undefined) {
-  beforeUserImport(async () => {
-    ((await import(tsx.esm)) as { register(): void }).register();
-    ((await import(tsx.cjs)) as { register(): void }).register();
-  });
-}
+const { tsx, bundle } = workerData as { tsx?: { esm: string; cjs: string }; bundle?: string };
+if (tsx !== undefined && bundle !== undefined) beforeUserImport(() => registerForComponents(tsx, bundle));
 /**
  * ctx.stdout of this worker's boxes. Writes are gathered and posted as one `out` message at
  * the worker's next event-loop turn (when it parks, or at the scheduler's next yield, within

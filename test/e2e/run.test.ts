@@ -216,6 +216,29 @@ describe.concurrent('components directories outside an ES module package', () =>
     }
   });
 
+  it("a component gets weft's API from the bundle that runs it, on the main thread and on a worker", async () => {
+    const WHERE = `
+import { defineComponent, port } from '${WEFT_SRC}';
+export default defineComponent({
+  inPorts: { in: port.any() },
+  outPorts: { out: port.any() },
+  process: { in(ip, out) { if (ip.kind === 'data') ip.data = import.meta.resolve('${WEFT_SRC}'); out.out.send(ip); } },
+});
+`;
+    const d = tempDir({ 'comps/t/Where.ts': WHERE, 'g.fbp': `'1' -> COUNT G(core/Generate) OUT -> IN W(t/Where:worker=1) OUT -> IN P(core/Output:worker=0)\n` });
+    try {
+      for (const workers of ['1', '2']) {
+        const bundled = await weft(['run', join(d.dir, 'g.fbp'), '--workers', workers, '--components', join(d.dir, 'comps')]);
+        expect(bundled.code, bundled.stderr).toBe(0);
+        expect(bundled.stdout).toMatch(/^file:\/\/.*\/weft-[^/]+\/bundle-[0-9a-f]+\.mjs\n$/);
+        const sources = await weft(['run', join(d.dir, 'g.fbp'), '--workers', workers, '--components', join(d.dir, 'comps')], { env: { WEFT_BUNDLE: '0' } });
+        expect(sources.stdout).toBe(`${WEFT_SRC}\n`);
+      }
+    } finally {
+      d.cleanup();
+    }
+  });
+
   it('a slow stream on a worker is printed as it comes (output is gathered, not held)', async () => {
     const graph = `'2' -> COUNT G(core/Generate:worker=0) OUT -> IN D(core/Delay:worker=1) OUT -> IN P(core/Output:worker=1)\n'1500' -> MS D\n`;
     const d = tempDir({ 'slow.fbp': graph });
