@@ -3,7 +3,7 @@
  * heap growth or leftover network of one affects the next), and print everything.
  *
  * Order: chain.ts, idle-memory.ts (with --expose-gc), cross-worker.ts, chain-workers.ts,
- * arena.ts, scaling.ts, idle-workers.ts (with --expose-gc). Progress of each goes to stderr,
+ * arena.ts, scaling.ts, idle-workers.ts (with --expose-gc), startup.ts. Progress of each goes to stderr,
  * results to stdout. With --json, stdout is one JSON array of the scripts' documents.
  * Environment variables (BENCH_RUNS, CHAIN_N, NOFLO_N, IDLE_BOXES, XW_*, CHAINW_N, ARENA_*, IDLE_W_*, ...)
  * pass through. BENCH_ONLY=chain.ts,cross-worker.ts (file names) runs a subset.
@@ -26,6 +26,7 @@ const scripts: { file: string; node: string[] }[] = [
   { file: 'arena.ts', node: [] },
   { file: 'scaling.ts', node: [] },
   { file: 'idle-workers.ts', node: ['--expose-gc'] },
+  { file: 'startup.ts', node: [] },
 ].filter((s) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(s.file));
 
 if (!JSON_OUT) console.log(`# weft benchmarks (each script in a fresh process)\n${machineLine()}\n`);
