@@ -6,13 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { bundled, bundleOff, cacheDir, registerForComponents } from '../src/bundle/cache.mjs';
 
-// Both hooks: a component file outside an ES-module package is loaded as CommonJS by Node,
-// and tsx must compile it on that path too.
 const tsx = { esm: import.meta.resolve('tsx/esm/api'), cjs: import.meta.resolve('tsx/cjs/api') };
-async function registerTsx() {
-  (await import(tsx.esm)).register();
-  (await import(tsx.cjs)).register();
-}
 
 const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const bundle = bundleOff() ? null : await bundled(entry, cacheDir());
@@ -24,7 +18,7 @@ if (bundle !== null) {
   cli?.beforeUserImport(() => registerForComponents(tsx, bundle.file.href));
 }
 if (cli === null) {
-  await registerTsx();
+  await registerForComponents(tsx, null);
   cli = await import('../src/cli/main.ts');
 }
 await cli.main(process.argv);

@@ -20,10 +20,11 @@
  *     source file's URL, and import.meta.resolve of a string literal the URL esbuild resolves it
  *     to, so paths next to a module (package.json, boot files, tsx) stay right in a bundle.
  *   - Components from files are not bundled: they load through tsx, which the bundled code
- *     registers before the first one (network/registry.ts beforeUserImport). Such a component
- *     that imports weft gets tsx's copy of those modules beside the bundle's; nothing in weft
- *     depends on the two being one (components are recognised by shape, WeftErrors by a
- *     registered symbol).
+ *     registers before the first one (network/registry.ts beforeUserImport), together with a
+ *     hook that gives a component importing weft's index the running bundle (redirect.mjs;
+ *     each bundle exports the public API). One that reaches other weft modules by path gets
+ *     tsx's copy of those beside the bundle's; nothing in weft depends on the two being one
+ *     (components are recognised by shape, WeftErrors by a registered symbol).
  *   - Directory: $TMPDIR/weft-<uid>, made 0700; one that is not a directory owned by this
  *     user with no group or other write access is not used. Files are written under a temp
  *     name and renamed, so concurrent builders never see half a file. Bundles older than a
@@ -48,16 +49,17 @@ export function bundleOff() {
 }
 
 /**
- * Before a component from a file is imported by weft running from `bundle` (a bundle that
- * exports weft's public API): register tsx's two hooks (their module URLs), then the hook
- * that hands the component this bundle for weft's index (redirect.mjs).
+ * Before a component from a file is imported: register tsx's two hooks (their module URLs;
+ * both, because a component file outside an ES-module package is loaded as CommonJS), then,
+ * when weft runs from `bundle` (a bundle that exports weft's public API), the hook that hands
+ * the component this bundle for weft's index (redirect.mjs).
  * @param {{ esm: string, cjs: string }} tsx
- * @param {string} bundle
+ * @param {string | null} bundle
  */
 export async function registerForComponents(tsx, bundle) {
   (await import(tsx.esm)).register();
   (await import(tsx.cjs)).register();
-  register(new URL('./redirect.mjs', import.meta.url), { data: { from: new URL('../index.ts', import.meta.url).href, to: bundle } });
+  if (bundle !== null) register(new URL('./redirect.mjs', import.meta.url), { data: { from: new URL('../index.ts', import.meta.url).href, to: bundle } });
 }
 
 /** $TMPDIR/weft-<uid>, or null when it cannot be made private to this user. */
