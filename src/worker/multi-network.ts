@@ -72,6 +72,8 @@ export class MultiNetwork {
   private outcome: { status: RunStatus; extra: Partial<RunResult> } | null = null;
   /** Called whenever the workers are told to stop: arms the deadline (set by runOnce). */
   private stopping: () => void = () => {};
+  /** Ask the running workers for their activity (set by runOnce). */
+  private poll: () => void = () => {};
 
   constructor(graph: Graph, registry: Registry, opts: MultiOptions) {
     this.registry = registry;
@@ -152,6 +154,7 @@ export class MultiNetwork {
       if (m.t === 'stop') this.stopping();
       for (let w = 0; w < n; w++) if (this.results[w] === null) send(w, m);
     };
+    this.poll = () => broadcast({ t: 'activity' });
     const settleWorker = (w: number, r: WireResult) => {
       if (this.results[w] !== null) return;
       this.results[w] = r;
@@ -212,6 +215,9 @@ export class MultiNetwork {
             break;
           case 'out':
             this.output(w, m.text, send);
+            break;
+          case 'activity':
+            this.lastActivity[w] = m.activity;
             break;
           case 'quiescent':
             if (this.outcome !== null) break;
@@ -378,15 +384,11 @@ export class MultiNetwork {
     return s;
   }
 
+  /** The workers' figures as last reported; asks them for fresh ones for the next call. */
   activity(): Activity {
+    this.poll();
     const a = { active: 0, blocked: 0, done: 0, sends: 0 };
-    for (const x of this.lastActivity) {
-      if (!x) continue;
-      a.active += x.active;
-      a.blocked += x.blocked;
-      a.done += x.done;
-      a.sends += x.sends;
-    }
+    for (const x of this.lastActivity) if (x) for (const k of ['active', 'blocked', 'done', 'sends'] as const) a[k] += x[k];
     return a;
   }
 }

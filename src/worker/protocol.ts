@@ -48,7 +48,9 @@ export type ToWorker =
   | { t: 'snapshot' }
   | { t: 'finish' }
   | { t: 'stop'; reason: string }
-  | { t: 'ack'; bytes: number };
+  | { t: 'ack'; bytes: number }
+  /** For the live status line: answered with an `activity` message. */
+  | { t: 'activity' };
 
 export interface WireFailure {
   box: string;
@@ -78,6 +80,7 @@ export type FromWorker =
   | { t: 'quiescent' }
   | { t: 'snapshot'; live: number; ready: number; waits: WaitInfo[]; activity: Activity }
   | { t: 'out'; text: string }
+  | { t: 'activity'; activity: Activity }
   | { t: 'result'; result: WireResult };
 
 export interface Activity {

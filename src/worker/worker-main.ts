@@ -186,6 +186,9 @@ async function main(): Promise<void> {
       case 'ack':
         stdout.ack(m.bytes);
         break;
+      case 'activity':
+        post({ t: 'activity', activity: net.activity() });
+        break;
     }
   });
   post({ t: 'ready', unpinned: init.pin ? (pinThisThread(coreOf(init.worker, availableParallelism())) ?? undefined) : undefined });
