@@ -183,7 +183,7 @@ function removeStale(dir, keep) {
   const now = Date.now();
   for (const name of readdirSync(dir)) {
     const f = path.join(dir, name);
-    if (f === keep || !/^bundle-[0-9a-f]+\.mjs$|^worker-[0-9a-f]+\.mjs$|\.tmp$/.test(name)) continue;
+    if (f === keep || !/^bundle-[0-9a-f]+\.mjs$|\.tmp$/.test(name)) continue;
     try {
       if (now - statSync(f).mtimeMs > DAY_MS) rmSync(f, { force: true });
     } catch {

@@ -1,6 +1,7 @@
 /**
- * How a worker starts: from the bundle of worker-main.ts (bundle/cache.mjs) through
- * boot-bundle.mjs when there is one, else from worker-main.ts through boot.mjs (tsx).
+ * How a worker starts: from the bundle of entry.ts (worker-main.ts and the public API;
+ * bundle/cache.mjs) through boot-bundle.mjs when there is one, else from worker-main.ts
+ * through boot.mjs (tsx).
  *
  * From the bundle, two workers get their runtime loaded in about 40 ms instead of 370 ms on
  * the 2-core VM (docs/performance.md). User components still load through tsx, which the

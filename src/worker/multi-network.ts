@@ -55,7 +55,6 @@ export interface MultiOptions extends BuildOptions {
  */
 export const STOP_MARGIN_MS = 1000;
 
-
 export class MultiNetwork {
   readonly placement: Placement;
   readonly graph: Graph;
